@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { connect, ErrorCode as NatsErrorCode, headers as natsHeaders, JSONCodec, NatsConnection, NatsError } from 'nats';
+import { ErrorCode, Headers, isErrorPayload, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
+import { currentCorrelationId, newCorrelationId } from '@app/logging';
+import { BusError } from './bus.error';
+
+export interface BusClientOptions {
+  name: string;
+  servers: string[];
+  timeoutMs: number;
+}
+
+export interface RequestOptions {
+  /** The authenticated user the request acts for (`x-caller-id`). */
+  caller?: number | 'admin';
+  timeoutMs?: number;
+}
+
+/** The reply packet of `@nestjs/microservices`' NATS transport. */
+interface ReplyPacket {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+}
+
+const codec = JSONCodec<unknown>();
+
+/**
+ * The one way to call a service: typed by the contract, with a timeout, the correlation id in
+ * the headers, and `{ code, message }` replies turned into BusError. Speaks the wire format of
+ * `@nestjs/microservices` (`{ pattern, data, id }`), so services are plain `@MessagePattern`
+ * handlers. NATS' own request is used rather than Nest's ClientProxy because it reports "no
+ * responders" at once (a stopped service is a 503 in milliseconds, not a timeout).
+ */
+export class BusClient {
+  private readonly logger: Logger;
+  private connection?: NatsConnection;
+  private connecting?: Promise<NatsConnection>;
+  private connected = false;
+
+  constructor(private readonly options: BusClientOptions) {
+    this.logger = new Logger(`Bus(${options.name})`);
+  }
+
+  async connect(): Promise<NatsConnection> {
+    if (this.connection) return this.connection;
+    this.connecting ??= connect({
+      servers: this.options.servers,
+      name: this.options.name,
+      // Keep trying forever, also when NATS is down at start-up: requests fail fast meanwhile.
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      pingInterval: 10_000,
+    }).then((nc) => {
+      this.connection = nc;
+      this.connected = true;
+      void this.watchStatus(nc);
+      return nc;
+    });
+    return this.connecting;
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !!this.connection && !this.connection.isClosed();
+  }
+
+  /** The raw connection, for JetStream publishers and consumers. */
+  async nats(): Promise<NatsConnection> {
+    return this.connect();
+  }
+
+  async request<C extends RequestContract<unknown, unknown>>(
+    contract: C,
+    payload: RequestOf<C>,
+    options: RequestOptions = {},
+  ): Promise<ReplyOf<C>> {
+    const nc = this.connection;
+    if (!nc || !this.isConnected) {
+      throw new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable: the message bus cannot be reached');
+    }
+    const h = natsHeaders();
+    h.set(Headers.correlationId, currentCorrelationId() ?? newCorrelationId());
+    if (options.caller !== undefined) h.set(Headers.caller, String(options.caller));
+    const packet = { pattern: contract.subject, data: payload, id: randomUUID() };
+    let reply: ReplyPacket;
+    try {
+      const msg = await nc.request(contract.subject, codec.encode(packet), {
+        timeout: options.timeoutMs ?? this.options.timeoutMs,
+        headers: h,
+      });
+      reply = codec.decode(msg.data) as ReplyPacket;
+    } catch (error) {
+      throw this.transportError(contract.subject, error);
+    }
+    if (reply.err !== undefined && reply.err !== null) {
+      if (isErrorPayload(reply.err)) throw BusError.from(reply.err);
+      this.logger.error(`Undecodable error reply from ${contract.subject}: ${JSON.stringify(reply.err)}`);
+      throw new BusError(ErrorCode.Internal, 'Internal server error');
+    }
+    return reply.response as ReplyOf<C>;
+  }
+
+  async close(): Promise<void> {
+    const nc = this.connection;
+    this.connection = undefined;
+    this.connecting = undefined;
+    this.connected = false;
+    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+  }
+
+  private transportError(subject: string, error: unknown): BusError {
+    const code = error instanceof NatsError ? error.code : undefined;
+    this.logger.warn(`Request ${subject} failed: ${code ?? String(error)}`);
+    if (code === NatsErrorCode.NoResponders) {
+      return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
+    }
+    if (code === NatsErrorCode.Timeout) {
+      return new BusError(ErrorCode.Timeout, 'The service did not answer in time, try again shortly');
+    }
+    return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') {
+        this.connected = false;
+        this.logger.warn('Disconnected from NATS; reconnecting');
+      } else if (status.type === 'reconnect') {
+        this.connected = true;
+        this.logger.log('Reconnected to NATS');
+      }
+    }
+    this.connected = false;
+  }
+}

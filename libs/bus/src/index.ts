@@ -1,0 +1,5 @@
+export * from './bus.error';
+export * from './bus.client';
+export * from './rpc';
+export * from './jetstream';
+export * from './service';

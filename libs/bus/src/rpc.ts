@@ -1,0 +1,97 @@
+import {
+  applyDecorators,
+  ArgumentsHost,
+  CallHandler,
+  Catch,
+  Controller,
+  createParamDecorator,
+  ExceptionFilter,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
+import { NatsContext } from '@nestjs/microservices';
+import { Observable, throwError } from 'rxjs';
+import { ZodError, ZodTypeAny, z } from 'zod';
+import { ErrorCode, FieldErrors, Headers } from '@app/contracts';
+import { acceptCorrelationId, requestScope } from '@app/logging';
+import { BusError } from './bus.error';
+
+const headerOf = (ctx: ExecutionContext | ArgumentsHost, name: string): string | undefined => {
+  const natsCtx = ctx.switchToRpc().getContext<NatsContext>();
+  return natsCtx?.getHeaders?.()?.get(name) || undefined;
+};
+
+/** Services raise errors as codes; the gateway decides what HTTP status they become. */
+export class ServiceError extends BusError {}
+
+export const fail = (code: ErrorCode, message: string, fields?: FieldErrors): never => {
+  throw new ServiceError(code, message, fields);
+};
+
+export function zodFieldErrors(error: ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : 'non_field_errors';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+/** Validates a bus payload; a bad one is a VALIDATION_FAILED reply, never a crash. */
+export function parsePayload<S extends ZodTypeAny>(schema: S, payload: unknown): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    throw new ServiceError(ErrorCode.ValidationFailed, 'Validation error', zodFieldErrors(result.error));
+  }
+  return result.data;
+}
+
+/** Every failure leaves a handler as `{ code, message }`; unexpected ones are logged, not leaked. */
+@Catch()
+export class BusExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('BusExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    if (exception instanceof BusError) return throwError(() => exception.toPayload());
+    if (exception instanceof ZodError) {
+      return throwError(() => ({
+        code: ErrorCode.ValidationFailed,
+        message: 'Validation error',
+        fields: zodFieldErrors(exception),
+      }));
+    }
+    const subject = host.switchToRpc().getContext<NatsContext>()?.getSubject?.();
+    this.logger.error({ err: exception, subject }, 'Unhandled error in message handler');
+    return throwError(() => ({ code: ErrorCode.Internal, message: 'Internal server error' }));
+  }
+}
+
+/** Runs the handler inside the caller's correlation scope, so every log line carries the id. */
+@Injectable()
+export class CorrelationInterceptor implements NestInterceptor {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const correlationId = acceptCorrelationId(headerOf(ctx, Headers.correlationId));
+    return new Observable((subscriber) =>
+      requestScope.run({ correlationId }, () => next.handle().subscribe(subscriber)),
+    );
+  }
+}
+
+/** A controller of bus message handlers. */
+export const BusController = () =>
+  applyDecorators(Controller(), UseFilters(BusExceptionFilter), UseInterceptors(CorrelationInterceptor));
+
+/**
+ * The user id the gateway authenticated (`x-caller-id`), `'admin'` for the operator's CLI, or
+ * undefined for system calls. Services still check what this caller may touch.
+ */
+export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): number | 'admin' | undefined => {
+  const raw = headerOf(ctx, Headers.caller);
+  if (raw === 'admin') return 'admin';
+  const id = raw ? Number(raw) : NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+});

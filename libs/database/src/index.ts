@@ -1,0 +1,3 @@
+export * from './ensure-database';
+export * from './typeorm-options';
+export * from './outbox';
