@@ -49,7 +49,9 @@ export const loggingModule = (service: string, level: string) =>
   LoggerModule.forRoot({
     pinoHttp: {
       logger: createLogger(service, level),
+      // The gateway assigns the id before this runs (so its error bodies can carry it).
       genReqId: (req, res) => {
+        if (typeof req.id === 'string') return req.id;
         const id = acceptCorrelationId(req.headers['x-request-id']);
         res.setHeader('X-Request-Id', id);
         return id;

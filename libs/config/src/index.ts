@@ -13,19 +13,29 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Variables that carry secrets and may therefore also be given as files. */
+export const FILE_SECRETS = [
+  'SECRET_KEY',
+  'DATABASE_URL',
+  'LABEL_STUDIO_PASSWORD',
+  'LABEL_STUDIO_USER_TOKEN',
+  'MINIO_ACCESS_KEY',
+  'MINIO_SECRET_KEY',
+];
+
 /**
- * Secrets may come from `NAME` or from a file named by `NAME_FILE` (Kubernetes Secrets mounted as
- * files). The file wins; a trailing newline is dropped.
+ * A secret may come from `NAME` or from a file named by `NAME_FILE` (Kubernetes Secrets mounted
+ * as files). The file wins; a trailing newline is dropped.
  */
 function withFileSecrets(env: Env): Env {
   const out: Env = { ...env };
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.endsWith('_FILE') || !value) continue;
-    const name = key.slice(0, -'_FILE'.length);
+  for (const name of FILE_SECRETS) {
+    const path = env[`${name}_FILE`];
+    if (!path) continue;
     try {
-      out[name] = readFileSync(value, 'utf8').replace(/\r?\n$/, '');
+      out[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch {
-      throw new ConfigError([`${key}: cannot read the file ${value}`]);
+      throw new ConfigError([`${name}_FILE: cannot read the file ${path}`]);
     }
   }
   return out;

@@ -1,0 +1,66 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { acceptCorrelationId, requestScope } from '@app/logging';
+import { GatewayConfig } from './config';
+import { GatewayModule } from './gateway.module';
+import { refuseTrailingSlash } from './http/trailing-slash.middleware';
+
+const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
+
+/** Builds the gateway: security headers, capped body parsing, correlation ids, then Nest's routes. */
+export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
+  const server = express();
+  server.disable('x-powered-by');
+  server.set('trust proxy', config.trustProxyHops);
+  server.set('query parser', 'simple');
+
+  const app = await NestFactory.create(GatewayModule.forRoot(config), new ExpressAdapter(server), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoNestLogger));
+  app.enableShutdownHooks();
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      // Only meaningful behind TLS, which is also when cookies are marked Secure.
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
+  // Every log line and error body of this request, and every bus message it causes, carries one id.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const correlationId = acceptCorrelationId(req.headers['x-request-id']);
+    (req as Request & { id: string }).id = correlationId;
+    res.setHeader('X-Request-Id', correlationId);
+    requestScope.run({ correlationId }, next);
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (NO_INDEX.test(req.path)) res.append('X-Robots-Tag', 'noindex, nofollow');
+    next();
+  });
+  app.use(refuseTrailingSlash);
+  app.use(cookieParser());
+  // Bodies are capped while reading: an oversized request is refused before it is buffered.
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
+  return app;
+}

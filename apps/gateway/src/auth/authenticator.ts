@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Request } from 'express';
+import { ErrorCode, IdentitySubjects, PrincipalDto } from '@app/contracts';
+import { BusClient, BusError } from '@app/bus';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { ApiError } from '../errors/api-error';
+
+export const SESSION_COOKIE = 'sessionid';
+
+const unauthorized = (detail: string) => new ApiError(401, detail, undefined, { 'WWW-Authenticate': 'Token' });
+
+/** A JWT-shaped value: three base64url parts whose first decodes to a JSON header. */
+export function looksLikeJwt(value: string): boolean {
+  const parts = value.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return false;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && 'alg' in header;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds who is calling, in Label Studio's order: `X-Api-Key` (stands in for `Authorization`),
+ * `Authorization: Token`, then the session cookie. Each check is one bus round trip to identity,
+ * which answers from one indexed query: no cache, so a reset token is dead on the next request.
+ */
+@Injectable()
+export class Authenticator {
+  constructor(
+    private readonly bus: BusClient,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** The principal, null when the request carries no usable credentials; throws 401 on a bad token. */
+  async authenticate(req: Request): Promise<{ principal: PrincipalDto; sessionKey?: string } | null> {
+    const authorization = this.authorizationHeader(req);
+    if (authorization !== undefined) {
+      const parts = authorization.trim().split(/\s+/);
+      const scheme = parts[0]?.toLowerCase();
+      if (scheme === 'token') {
+        if (parts.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
+        if (parts.length > 2) throw unauthorized('Invalid token header. Token string should not contain spaces.');
+        if (!this.config.legacyTokenAuth) {
+          throw unauthorized(
+            'Authentication token no longer valid: legacy token authentication has been disabled for this organization',
+          );
+        }
+        return { principal: await this.byToken(parts[1]) };
+      }
+      // `Bearer` personal access tokens are not served by this gateway: like Label Studio with an
+      // unusable JWT, the request goes on to the session check.
+    }
+    const sessionKey: unknown = req.cookies?.[SESSION_COOKIE];
+    if (typeof sessionKey === 'string' && sessionKey.length > 0 && sessionKey.length <= 128) {
+      try {
+        const principal = await this.bus.request(IdentitySubjects.authenticateSession, { key: sessionKey });
+        return { principal, sessionKey };
+      } catch (error) {
+        if (error instanceof BusError && error.code === ErrorCode.Unauthenticated) return null;
+        throw error;
+      }
+    }
+    return null;
+  }
+
+  private authorizationHeader(req: Request): string | undefined {
+    const apiKey = req.headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey.length > 0) {
+      return looksLikeJwt(apiKey) ? `Bearer ${apiKey}` : `Token ${apiKey}`;
+    }
+    const header = req.headers.authorization;
+    return typeof header === 'string' ? header : undefined;
+  }
+
+  private async byToken(key: string): Promise<PrincipalDto> {
+    if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw unauthorized('Invalid token.');
+    return this.bus.request(IdentitySubjects.authenticateToken, { key });
+  }
+}

@@ -1,0 +1,81 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { BusError } from '@app/bus';
+import { currentCorrelationId, newCorrelationId } from '@app/logging';
+import { ApiError, toApiError } from './api-error';
+
+export const API_VERSION = '1.20.0';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+function fromBodyParser(error: BodyParserError): ApiError | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new ApiError(413, 'Request body is too large.');
+    case 'entity.parse.failed':
+      return new ApiError(400, 'JSON parse error - the request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'Unsupported request encoding.');
+    case 'parameters.too.many':
+      return new ApiError(413, 'Too many form fields.');
+    default:
+      return undefined;
+  }
+}
+
+/** Converts anything thrown into something safe to send. Nothing internal ever reaches a response. */
+export function toApiErrorFromUnknown(exception: unknown, logger: Logger): ApiError {
+  if (exception instanceof ApiError) return exception;
+  if (exception instanceof BusError) return toApiError(exception);
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404) return new ApiError(404, 'Not found.');
+    if (status === 405) return new ApiError(405, 'Method not allowed.');
+    const body = exception.getResponse();
+    const message =
+      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+        ? (body as { message: string }).message
+        : exception.message;
+    return new ApiError(status, message);
+  }
+  const parserError = typeof exception === 'object' && exception !== null ? fromBodyParser(exception) : undefined;
+  if (parserError) return parserError;
+  logger.error({ err: exception }, 'Unhandled error');
+  return new ApiError(500, 'Internal server error');
+}
+
+/** Label Studio's error envelope, for every API error. `exc_info` is always null. */
+export function envelope(error: ApiError) {
+  return {
+    id: currentCorrelationId() ?? newCorrelationId(),
+    status_code: error.status,
+    version: API_VERSION,
+    detail: error.detail,
+    exc_info: null,
+    ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
+  };
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    const req = http.getRequest<Request>();
+    const error = toApiErrorFromUnknown(exception, this.logger);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    if (error.status >= 500) this.logger.warn(`${req.method} ${req.path} -> ${error.status} ${error.detail}`);
+    res.status(error.status).json(envelope(error));
+  }
+}

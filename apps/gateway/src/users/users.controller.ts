@@ -1,0 +1,173 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
+import { z } from 'zod';
+import { IdentitySubjects, InvitationsSubjects, PrincipalDto, ProfilesSubjects } from '@app/contracts';
+import { BusClient } from '@app/bus';
+import { AuthGuard } from '../auth/auth.guard';
+import { CurrentPrincipal } from '../auth/principal';
+import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
+import { booleanField, charField, parseBody, parseId } from '../http/input';
+import { UserDirectory } from './user-directory';
+import { ALL_PERMISSIONS } from './user-representation';
+
+const hotkeys = z.record(z.string(), z.unknown(), { invalid_type_error: 'Expected a dictionary of items.' });
+
+const updateSchema = z.object({
+  first_name: charField().optional(),
+  last_name: charField().optional(),
+  username: charField().optional(),
+  phone: charField().optional(),
+  allow_newsletters: booleanField.nullable().optional(),
+  custom_hotkeys: hotkeys.optional(),
+});
+
+const createSchema = updateSchema.extend({
+  email: z
+    .string({ required_error: 'This field is required.', invalid_type_error: 'Enter a valid email address.' })
+    .trim()
+    .max(256, 'Ensure this field has no more than 256 characters.')
+    .email('Enter a valid email address.'),
+  username: charField(),
+});
+
+/**
+ * Label Studio's current-user and users API (`/api/current-user/*`, `/api/users/`). Slash-terminated
+ * routes also answer without the slash; `whoami` and `token` answer only without it.
+ */
+@Controller()
+@UseGuards(AuthGuard)
+export class UsersController {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly directory: UserDirectory,
+  ) {}
+
+  @Get('api/current-user/whoami')
+  async whoami(@CurrentPrincipal() caller: PrincipalDto) {
+    const user = await this.directory.renderSelf(caller.userId);
+    return { ...user, permissions: ALL_PERMISSIONS };
+  }
+
+  @Get('api/current-user/token')
+  token(@CurrentPrincipal() caller: PrincipalDto) {
+    return this.bus.request(IdentitySubjects.getToken, { userId: caller.userId }, { caller: caller.userId });
+  }
+
+  @Post(['api/current-user/reset-token', 'api/current-user/reset-token/'])
+  @HttpCode(201)
+  resetToken(@CurrentPrincipal() caller: PrincipalDto) {
+    return this.bus.request(IdentitySubjects.resetToken, { userId: caller.userId }, { caller: caller.userId });
+  }
+
+  @Get(['api/users', 'api/users/'])
+  async list(@CurrentPrincipal() caller: PrincipalDto) {
+    const ctx = await this.directory.context(caller.userId);
+    if (!ctx.activeOrganization) return [];
+    const members = await this.directory.members(ctx.activeOrganization.id, caller.userId);
+    return this.directory.render(members, caller.userId);
+  }
+
+  /** An account without a password in the caller's organization (it cannot log in until one is set). */
+  @Post(['api/users', 'api/users/'])
+  @HttpCode(201)
+  async create(@CurrentPrincipal() caller: PrincipalDto, @Body() body: unknown) {
+    const input = parseBody(createSchema, body);
+    const organizationId = await this.directory.activeOrganizationId(caller.userId);
+    const account = await this.bus.request(
+      IdentitySubjects.createAccount,
+      { email: input.email, username: input.username, organizationId },
+      { caller: caller.userId },
+    );
+    // The account's registration event also creates these; doing it now makes the reply complete.
+    await Promise.all([
+      this.bus.request(
+        InvitationsSubjects.ensureMembership,
+        { userId: account.id, email: account.email, organizationId, setActiveOrganization: false },
+        { caller: caller.userId },
+      ),
+      this.bus.request(
+        ProfilesSubjects.updateProfile,
+        {
+          userId: account.id,
+          firstName: input.first_name,
+          lastName: input.last_name,
+          phone: input.phone,
+          allowNewsletters: input.allow_newsletters,
+          customHotkeys: input.custom_hotkeys,
+        },
+        { caller: caller.userId },
+      ),
+    ]);
+    return this.directory.renderOne(account.id, caller.userId);
+  }
+
+  @Get(['api/users/:id', 'api/users/:id/'])
+  get(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string) {
+    return this.directory.renderOne(parseId(rawId), caller.userId);
+  }
+
+  /**
+   * A member edits only themself; the organization owner may edit members. `email` is read-only:
+   * its presence refuses the whole request before anything is saved (Label Studio saved the rest).
+   */
+  @Patch(['api/users/:id', 'api/users/:id/'])
+  async update(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string, @Body() body: unknown) {
+    const userId = parseId(rawId);
+    const organizationId = await this.directory.activeOrganizationId(caller.userId);
+    await this.directory.member(organizationId, userId, caller.userId);
+    if (userId !== caller.userId && !(await this.isOwner(caller))) throw forbidden();
+    if (body && typeof body === 'object' && 'email' in body) {
+      throw new ApiError(405, 'Cannot update read-only field: email');
+    }
+    const input = parseBody(updateSchema, body);
+    const profileChange = {
+      firstName: input.first_name,
+      lastName: input.last_name,
+      phone: input.phone,
+      allowNewsletters: input.allow_newsletters,
+      customHotkeys: input.custom_hotkeys,
+    };
+    if (Object.values(profileChange).some((v) => v !== undefined)) {
+      await this.bus.request(ProfilesSubjects.updateProfile, { userId, ...profileChange }, { caller: caller.userId });
+    }
+    if (input.username !== undefined) {
+      await this.bus.request(
+        IdentitySubjects.updateAccount,
+        { userId, username: input.username },
+        { caller: caller.userId },
+      );
+    }
+    return this.directory.renderOne(userId, caller.userId);
+  }
+
+  /** Hard delete: only the organization owner, never themself. */
+  @Delete(['api/users/:id', 'api/users/:id/'])
+  @HttpCode(204)
+  async remove(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string): Promise<void> {
+    const userId = parseId(rawId);
+    const organizationId = await this.directory.activeOrganizationId(caller.userId);
+    await this.directory.member(organizationId, userId, caller.userId);
+    if (userId === caller.userId || !(await this.isOwner(caller))) throw forbidden();
+    await this.bus.request(IdentitySubjects.deleteAccount, { userId }, { caller: caller.userId });
+  }
+
+  @Put(['api/users', 'api/users/', 'api/users/:id', 'api/users/:id/'])
+  put(): never {
+    throw methodNotAllowed('PUT');
+  }
+
+  private async isOwner(caller: PrincipalDto): Promise<boolean> {
+    const ctx = await this.directory.context(caller.userId);
+    return ctx.activeOrganization?.ownerEmail === caller.email;
+  }
+}

@@ -1,0 +1,141 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type AppName = 'identity' | 'invitations' | 'profiles' | 'gateway';
+export const SERVICES: AppName[] = ['identity', 'invitations', 'profiles'];
+export const APPS: AppName[] = [...SERVICES, 'gateway'];
+
+export interface StackOptions {
+  /** Server URL without a database (`postgres://user@host:port`); each service gets its own database. */
+  postgresUrl: string;
+  /** Database name prefix (`ls` gives `ls_identity`, `ls_invitations`, `ls_profiles`). */
+  databasePrefix: string;
+  natsServers: string;
+  gatewayPort: number;
+  /** Health ports of identity, invitations, profiles (in that order). */
+  healthPorts: [number, number, number];
+  secretKey: string;
+  /** Extra environment for every app (e.g. LABEL_STUDIO_* settings, BCRYPT_COST). */
+  env: Record<string, string | undefined>;
+  /** Where app output goes: inherit prints to the terminal; a function receives lines. */
+  output: 'inherit' | ((app: AppName, line: string) => void);
+  root: string;
+}
+
+/** The secret for `npm run stack`: SECRET_KEY if set, else one generated once and kept in .stack/. */
+export function localSecretKey(root: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv;
+  const dir = join(root, '.stack');
+  const file = join(dir, 'secret-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true });
+  const key = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+function databaseUrl(options: StackOptions, app: AppName): string {
+  const url = new URL(options.postgresUrl);
+  url.pathname = `/${options.databasePrefix}_${app}`;
+  return url.toString();
+}
+
+export function appEnv(options: StackOptions, app: AppName): Record<string, string | undefined> {
+  const index = SERVICES.indexOf(app);
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...options.env,
+    NATS_SERVERS: options.natsServers,
+    SECRET_KEY: options.secretKey,
+  };
+  if (app === 'gateway') {
+    env.PORT = String(options.gatewayPort);
+  } else {
+    env.DATABASE_URL = databaseUrl(options, app);
+    env.HEALTH_PORT = String(options.healthPorts[index]);
+  }
+  return env;
+}
+
+export function healthUrl(options: StackOptions, app: AppName): string {
+  const port = app === 'gateway' ? options.gatewayPort : options.healthPorts[SERVICES.indexOf(app)];
+  return `http://127.0.0.1:${port}/health/ready`;
+}
+
+async function waitReady(url: string, timeoutMs: number, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error(`exited before it was ready (${url})`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`not ready within ${timeoutMs} ms (${url})`);
+}
+
+/** Runs every app as a child process of this one. */
+export class Stack {
+  private readonly children = new Map<AppName, ChildProcess>();
+
+  constructor(readonly options: StackOptions) {}
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.options.gatewayPort}`;
+  }
+
+  async start(apps: AppName[] = APPS, timeoutMs = 60_000): Promise<void> {
+    // Services first (they create their databases and run migrations), then the gateway.
+    await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => this.startApp(app, timeoutMs)));
+    if (apps.includes('gateway')) await this.startApp('gateway', timeoutMs);
+  }
+
+  async startApp(app: AppName, timeoutMs = 60_000): Promise<void> {
+    if (this.children.has(app)) return;
+    const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
+    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+      env: appEnv(this.options, app),
+      stdio: this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    });
+    const sink = this.options.output;
+    if (sink !== 'inherit') {
+      const forward = (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) sink(app, line);
+      };
+      child.stdout?.on('data', forward);
+      child.stderr?.on('data', forward);
+    }
+    this.children.set(app, child);
+    child.once('exit', () => {
+      if (this.children.get(app) === child) this.children.delete(app);
+    });
+    await waitReady(healthUrl(this.options, app), timeoutMs, () => child.exitCode !== null);
+  }
+
+  /** SIGTERM (graceful: in-flight work finishes) or SIGKILL (a crash). */
+  async stopApp(app: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.children.get(app);
+    if (!child) return;
+    this.children.delete(app);
+    if (child.exitCode !== null) return;
+    await new Promise<void>((resolveExit) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolveExit();
+      });
+      child.kill(signal);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.stopApp('gateway');
+    await Promise.all(SERVICES.map((app) => this.stopApp(app)));
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * `npm run stack`: every app as a local process against the PostgreSQL and NATS named by the
+ * environment (defaults: the local services), gateway on http://127.0.0.1:8080. Ctrl-C stops all.
+ */
+import { resolve } from 'node:path';
+import { localSecretKey, Stack } from './stack-runner';
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..', '..');
+  const env = process.env;
+  const stack = new Stack({
+    root,
+    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
+    databasePrefix: env.DATABASE_PREFIX ?? 'ls',
+    natsServers: env.NATS_SERVERS ?? 'nats://127.0.0.1:4222',
+    gatewayPort: Number(env.PORT ?? 8080),
+    healthPorts: [Number(env.IDENTITY_HEALTH_PORT ?? 8081), Number(env.INVITATIONS_HEALTH_PORT ?? 8082), Number(env.PROFILES_HEALTH_PORT ?? 8083)],
+    secretKey: localSecretKey(root, env.SECRET_KEY),
+    env: {},
+    output: 'inherit',
+  });
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping…\n');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  try {
+    await stack.start();
+  } catch (error) {
+    process.stderr.write(`The stack did not start: ${String(error)}\n`);
+    await stack.stop();
+    process.exit(1);
+  }
+  process.stdout.write(`\nLabel Studio user management is running at ${stack.gatewayUrl}  (Ctrl-C stops it)\n`);
+}
+
+void main();

@@ -1,0 +1,153 @@
+import { TestBrowser, tokenHeaders } from '../support/http-client';
+import { startTestStack, TestStack } from '../support/stack';
+
+/** The foundation flow as a person runs it: sign up, use the session and the token, reset it. */
+describe('signup → login → token, through the gateway and the bus', () => {
+  let sut: TestStack;
+
+  beforeAll(async () => {
+    sut = await startTestStack();
+  });
+  afterAll(async () => {
+    await sut?.dispose();
+  });
+
+  const whoami = (headers: Record<string, string>) => fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers });
+
+  it('signs up, reads whoami with the cookie and the token, and a reset token kills the old one', async () => {
+    const ann = new TestBrowser(sut.baseUrl);
+    const page = await ann.get('/user/signup/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Create Account');
+
+    const signup = await ann.postForm('/user/signup/', { email: '  Ann.Lee@Example.COM ', password: 'correct horse 42' });
+    expect(signup.status).toBe(302);
+    expect(signup.headers.get('location')).toBe('/projects/');
+    expect(ann.cookies.get('sessionid')).toBeTruthy();
+    const setCookie = signup.headers.getSetCookie().find((c) => c.startsWith('sessionid='));
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+
+    const me = await ann.get('/api/current-user/whoami');
+    expect(me.status).toBe(200);
+    const user = await me.json();
+    expect(user).toMatchObject({
+      email: 'ann.lee@example.com',
+      username: 'ann.lee',
+      first_name: '',
+      last_name: '',
+      initials: 'an',
+      avatar: null,
+      phone: '',
+      custom_hotkeys: {},
+      allow_newsletters: null,
+      active_organization_meta: { title: 'Label Studio', email: 'ann.lee@example.com' },
+    });
+    expect(Object.keys(user)).toEqual([
+      'id', 'first_name', 'last_name', 'username', 'email', 'last_activity', 'custom_hotkeys', 'avatar',
+      'initials', 'phone', 'active_organization', 'active_organization_meta', 'allow_newsletters',
+      'date_joined', 'permissions',
+    ]);
+    expect(user.active_organization).toEqual(expect.any(Number));
+    expect(user.date_joined).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(user.permissions).toContain('organizations.invite');
+
+    const tokenRes = await ann.get('/api/current-user/token');
+    expect(tokenRes.status).toBe(200);
+    const { token } = await tokenRes.json();
+    expect(token).toMatch(/^[0-9a-f]{40}$/);
+
+    const byToken = await whoami(tokenHeaders(token));
+    expect(byToken.status).toBe(200);
+    expect((await byToken.json()).id).toBe(user.id);
+    const byApiKey = await whoami({ 'x-api-key': token });
+    expect(byApiKey.status).toBe(200);
+
+    // A cookie-authenticated unsafe request needs the CSRF token; a token-authenticated one does not.
+    const noCsrf = await ann.api('POST', '/api/current-user/reset-token/', undefined, { csrf: false });
+    expect(noCsrf.status).toBe(403);
+    expect((await noCsrf.json()).detail).toMatch(/CSRF/);
+    expect((await whoami(tokenHeaders(token))).status).toBe(200);
+
+    const reset = await ann.api('POST', '/api/current-user/reset-token/');
+    expect(reset.status).toBe(201);
+    const { token: fresh } = await reset.json();
+    expect(fresh).toMatch(/^[0-9a-f]{40}$/);
+    expect(fresh).not.toBe(token);
+
+    const old = await whoami(tokenHeaders(token));
+    expect(old.status).toBe(401);
+    expect(await old.json()).toMatchObject({ status_code: 401, detail: 'Invalid token.', exc_info: null });
+    expect((await whoami(tokenHeaders(fresh))).status).toBe(200);
+    expect(await (await ann.get('/api/current-user/token')).json()).toEqual({ token: fresh });
+
+    // Neither the token nor the password is stored in plaintext anywhere in identity's database.
+    const tables = await sut.query<{ table_name: string }>(
+      'identity',
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    for (const { table_name } of tables) {
+      const rows = await sut.query('identity', `SELECT * FROM "${table_name}"`);
+      const dump = JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
+      expect(dump).not.toContain(fresh);
+      expect(dump).not.toContain(token);
+      expect(dump).not.toContain('correct horse 42');
+    }
+    // Nor in any log line.
+    const logs = sut.logs.map((l) => l.line).join('\n');
+    expect(logs).not.toContain(fresh);
+    expect(logs).not.toContain('correct horse 42');
+  });
+
+  it('a second person joins the same organization; logout ends the session; login opens a new one', async () => {
+    const owner = new TestBrowser(sut.baseUrl);
+    await owner.login('ann.lee@example.com', 'correct horse 42');
+    const bob = new TestBrowser(sut.baseUrl);
+    expect((await bob.signup('bob@example.com', 'another secret 7')).status).toBe(302);
+    const bobMe = await (await bob.get('/api/current-user/whoami')).json();
+    const annMe = await (await owner.get('/api/current-user/whoami')).json();
+    expect(bobMe.active_organization).toBe(annMe.active_organization);
+    expect(bobMe.active_organization_meta).toEqual({ title: 'Label Studio', email: 'ann.lee@example.com' });
+
+    const list = await owner.get('/api/users/');
+    expect(list.status).toBe(200);
+    const users = await list.json();
+    expect(users.map((u: { email: string }) => u.email)).toEqual(['ann.lee@example.com', 'bob@example.com']);
+    expect((await owner.get('/api/users')).status).toBe(200);
+
+    const oldSession = bob.cookies.get('sessionid');
+    const out = await bob.get('/logout');
+    expect(out.status).toBe(302);
+    expect(bob.cookies.get('sessionid')).toBeUndefined();
+    const replay = await fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: { cookie: `sessionid=${oldSession}` } });
+    expect(replay.status).toBe(401);
+    expect(replay.headers.get('www-authenticate')).toBe('Token');
+
+    const wrong = await bob.login('bob@example.com', 'not the password');
+    expect(wrong.status).toBe(200);
+    expect(await wrong.text()).toContain('The email and password you entered don&#39;t match.');
+    const unknown = await bob.login('nobody@example.com', 'not the password');
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toContain('The email and password you entered don&#39;t match.');
+
+    const ok = await bob.login('BOB@example.com', 'another secret 7');
+    expect(ok.status).toBe(302);
+    expect(bob.cookies.get('sessionid')).not.toBe(oldSession);
+    expect((await bob.get('/api/current-user/whoami')).status).toBe(200);
+  });
+
+  it('refuses a signup with a bad password or a taken email, and keeps the page', async () => {
+    const eve = new TestBrowser(sut.baseUrl);
+    const short = await eve.signup('eve@example.com', 'short');
+    expect(short.status).toBe(200);
+    expect(await short.text()).toContain('Please enter a password 8–128 characters in length.');
+    const taken = await eve.signup('ANN.LEE@example.com', 'long enough pass 1');
+    expect(taken.status).toBe(200);
+    expect(await taken.text()).toContain('User with this email already exists');
+    const noCsrf = await eve.postForm('/user/signup/', { email: 'x@example.com', password: 'long enough 1' }, { csrf: false });
+    expect(noCsrf.status).toBe(403);
+    const next = await eve.signup('eve@example.com', 'long enough pass 1', '?next=http://malicious.com');
+    expect(next.status).toBe(302);
+    expect(next.headers.get('location')).toBe('/projects/');
+  });
+});
