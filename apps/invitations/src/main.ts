@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import { bootstrapService } from '@app/bus';
+import { ConfigError } from '@app/config';
+import { ensureDatabase } from '@app/database';
+import { InvitationsConfig, loadInvitationsConfig } from './config';
+import { IdentityEventsConsumer } from './events/identity-events.consumer';
+import { invitationsServiceModule } from './invitations.module';
+
+async function main(): Promise<void> {
+  let config: InvitationsConfig;
+  try {
+    config = loadInvitationsConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await ensureDatabase(config.databaseUrl);
+  const app = await bootstrapService({
+    module: invitationsServiceModule(config),
+    queue: 'invitations',
+    servers: config.nats.servers,
+    healthPort: config.healthPort,
+  });
+  // After the handlers are up: a service that was down catches up on missed identity events.
+  await app.get(IdentityEventsConsumer).start();
+}
+
+main().catch((error: unknown) => {
+  new Logger('Bootstrap').error(error);
+  process.exit(1);
+});
