@@ -1,0 +1,87 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { EventContract, IdentityEvents, PayloadOf } from '@app/contracts';
+import { BusClient, consumeDurably, DurableSubscription } from '@app/bus';
+import { EnsureProfileUseCase } from '../profiles/ensure-profile.usecase';
+import { RecordActivityUseCase } from '../profiles/record-activity.usecase';
+import { RemoveProfileUseCase } from '../profiles/remove-profile.usecase';
+import { userIdSchema } from '../profiles/profile-requests.schema';
+
+const occurredAt = z
+  .string()
+  .datetime({ offset: true })
+  .transform((value) => new Date(value));
+
+const userRegisteredSchema = z.object({
+  userId: userIdSchema,
+  allowNewsletters: z.boolean().nullable().default(null),
+  occurredAt,
+});
+const userEventSchema = z.object({ userId: userIdSchema, occurredAt });
+
+/**
+ * Keeps profiles in step with identity from its durable JetStream events: a profiles service that
+ * was down catches up on start. Every handler is idempotent (delivery is at least once) and a
+ * failing one is retried by the consumer.
+ */
+@Injectable()
+export class IdentityEventsConsumer implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(IdentityEventsConsumer.name);
+  private subscriptions: DurableSubscription[] = [];
+
+  constructor(
+    private readonly bus: BusClient,
+    private readonly ensureProfile: EnsureProfileUseCase,
+    private readonly removeProfile: RemoveProfileUseCase,
+    private readonly recordActivity: RecordActivityUseCase,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.subscriptions.length) return;
+    this.subscriptions = [
+      await this.consume('profiles-user-registered', IdentityEvents.userRegistered, async (payload) => {
+        const event = this.parse(userRegisteredSchema, payload, IdentityEvents.userRegistered);
+        if (!event) return;
+        const created = await this.ensureProfile.onRegistered({
+          userId: event.userId,
+          allowNewsletters: event.allowNewsletters,
+          registeredAt: event.occurredAt,
+        });
+        if (!created) this.logger.log(`User ${event.userId} was removed after registering; no profile made`);
+      }),
+      await this.consume('profiles-user-deleted', IdentityEvents.userDeleted, async (payload) => {
+        const event = this.parse(userEventSchema, payload, IdentityEvents.userDeleted);
+        if (event) await this.removeProfile.execute(event.userId, event.occurredAt);
+      }),
+      await this.consume('profiles-user-logged-in', IdentityEvents.userLoggedIn, async (payload) => {
+        const event = this.parse(userEventSchema, payload, IdentityEvents.userLoggedIn);
+        if (event && !(await this.recordActivity.execute(event.userId, event.occurredAt))) {
+          this.logger.log(`User ${event.userId} was removed after logging in; activity ignored`);
+        }
+      }),
+    ];
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+  }
+
+  private async consume<C extends EventContract<unknown>>(
+    durableName: string,
+    contract: C,
+    handler: (payload: PayloadOf<C>) => Promise<void>,
+  ): Promise<DurableSubscription> {
+    const spec = { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects };
+    return consumeDurably(await this.bus.nats(), spec, durableName, contract, handler);
+  }
+
+  /** A malformed event can never succeed: it is logged and acknowledged instead of retried forever. */
+  private parse<S extends z.ZodTypeAny>(schema: S, payload: unknown, contract: EventContract<unknown>): z.infer<S> | undefined {
+    const result = schema.safeParse(payload);
+    if (result.success) return result.data;
+    this.logger.warn({ subject: contract.subject, issues: result.error.issues }, 'Malformed event skipped');
+    return undefined;
+  }
+}

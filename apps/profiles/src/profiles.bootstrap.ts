@@ -1,0 +1,29 @@
+import { INestApplication, Module, Type } from '@nestjs/common';
+import { bootstrapService } from '@app/bus';
+import { ensureDatabase } from '@app/database';
+import { ProfilesConfig } from './config';
+import { IdentityEventsConsumer } from './events/identity-events.consumer';
+import { ProfilesModule } from './profiles.module';
+
+/** bootstrapService takes a module class; this one carries the configured ProfilesModule. */
+function rootModule(config: ProfilesConfig): Type<unknown> {
+  @Module({ imports: [ProfilesModule.forRoot(config)] })
+  class ProfilesServiceModule {}
+  return ProfilesServiceModule;
+}
+
+/**
+ * Starts the service exactly as production does (the integration tests use it too): database,
+ * migrations, health endpoints, bus handlers, then the durable event consumers.
+ */
+export async function startProfilesService(config: ProfilesConfig): Promise<INestApplication> {
+  await ensureDatabase(config.databaseUrl);
+  const app = await bootstrapService({
+    module: rootModule(config),
+    queue: 'profiles',
+    servers: config.nats.servers,
+    healthPort: config.healthPort,
+  });
+  await app.get(IdentityEventsConsumer).start();
+  return app;
+}

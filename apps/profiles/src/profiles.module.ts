@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BusModule, loggingModule } from '@app/bus';
+import { postgresOptions } from '@app/database';
+import { ProfilesConfig } from './config';
+import { IdentityEventsConsumer } from './events/identity-events.consumer';
+import { HealthController } from './health/health.controller';
+import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
+import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
+import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
+import { ProfileEntity } from './profiles/profile.entity';
+import { ProfileRepository } from './profiles/profile.repository';
+import { ProfilesHandler } from './profiles/profiles.handler';
+import { RecordActivityUseCase } from './profiles/record-activity.usecase';
+import { RemoveProfileUseCase } from './profiles/remove-profile.usecase';
+import { UpdateProfileUseCase } from './profiles/update-profile.usecase';
+
+/** The profiles service; its configuration is passed in, so tests never touch process.env. */
+@Module({})
+export class ProfilesModule {
+  static forRoot(config: ProfilesConfig): DynamicModule {
+    return {
+      module: ProfilesModule,
+      imports: [
+        loggingModule('profiles', config.logLevel),
+        BusModule.forRoot({ name: 'profiles', ...config.nats }),
+        TypeOrmModule.forRoot(
+          postgresOptions({
+            url: config.databaseUrl,
+            entities: [ProfileEntity],
+            migrations: [InitialSchema1767225600000],
+          }),
+        ),
+        TypeOrmModule.forFeature([ProfileEntity]),
+        TerminusModule,
+      ],
+      controllers: [ProfilesHandler, HealthController],
+      providers: [
+        ProfileRepository,
+        EnsureProfileUseCase,
+        GetProfilesUseCase,
+        UpdateProfileUseCase,
+        RemoveProfileUseCase,
+        RecordActivityUseCase,
+        IdentityEventsConsumer,
+      ],
+    };
+  }
+}

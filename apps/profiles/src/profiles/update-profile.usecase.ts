@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, ProfileDto } from '@app/contracts';
+import { fail } from '@app/bus';
+import { ProfileChangesInput, validateProfileChanges } from './profile-changes.validator';
+import { toProfileDto } from './profile.mapper';
+import { ProfileRepository } from './profile.repository';
+
+export interface UpdateProfileCommand extends ProfileChangesInput {
+  userId: number;
+}
+
+@Injectable()
+export class UpdateProfileUseCase {
+  constructor(private readonly profiles: ProfileRepository) {}
+
+  /** All fields are checked before anything is written; then one atomic statement applies them. */
+  async execute(command: UpdateProfileCommand): Promise<ProfileDto> {
+    const result = validateProfileChanges(command);
+    if (!result.ok) return fail(ErrorCode.ValidationFailed, 'Validation error', result.fields);
+    return toProfileDto(await this.profiles.upsert(command.userId, result.changes));
+  }
+}
