@@ -1,4 +1,4 @@
-import { TestBrowser, tokenHeaders } from '../support/http-client';
+import { readJson, TestBrowser, tokenHeaders, UserBody } from '../support/http-client';
 import { startTestStack, TestStack } from '../support/stack';
 
 /** The foundation flow as a person runs it: sign up, use the session and the token, reset it. */
@@ -30,7 +30,7 @@ describe('signup → login → token, through the gateway and the bus', () => {
 
     const me = await ann.get('/api/current-user/whoami');
     expect(me.status).toBe(200);
-    const user = await me.json();
+    const user = await readJson<UserBody>(me);
     expect(user).toMatchObject({
       email: 'ann.lee@example.com',
       username: 'ann.lee',
@@ -54,32 +54,32 @@ describe('signup → login → token, through the gateway and the bus', () => {
 
     const tokenRes = await ann.get('/api/current-user/token');
     expect(tokenRes.status).toBe(200);
-    const { token } = await tokenRes.json();
+    const { token } = await readJson<{ token: string }>(tokenRes);
     expect(token).toMatch(/^[0-9a-f]{40}$/);
 
     const byToken = await whoami(tokenHeaders(token));
     expect(byToken.status).toBe(200);
-    expect((await byToken.json()).id).toBe(user.id);
+    expect((await readJson<UserBody>(byToken)).id).toBe(user.id);
     const byApiKey = await whoami({ 'x-api-key': token });
     expect(byApiKey.status).toBe(200);
 
     // A cookie-authenticated unsafe request needs the CSRF token; a token-authenticated one does not.
     const noCsrf = await ann.api('POST', '/api/current-user/reset-token/', undefined, { csrf: false });
     expect(noCsrf.status).toBe(403);
-    expect((await noCsrf.json()).detail).toMatch(/CSRF/);
+    expect((await readJson(noCsrf)).detail).toMatch(/CSRF/);
     expect((await whoami(tokenHeaders(token))).status).toBe(200);
 
     const reset = await ann.api('POST', '/api/current-user/reset-token/');
     expect(reset.status).toBe(201);
-    const { token: fresh } = await reset.json();
+    const { token: fresh } = await readJson<{ token: string }>(reset);
     expect(fresh).toMatch(/^[0-9a-f]{40}$/);
     expect(fresh).not.toBe(token);
 
     const old = await whoami(tokenHeaders(token));
     expect(old.status).toBe(401);
-    expect(await old.json()).toMatchObject({ status_code: 401, detail: 'Invalid token.', exc_info: null });
+    expect(await readJson(old)).toMatchObject({ status_code: 401, detail: 'Invalid token.', exc_info: null });
     expect((await whoami(tokenHeaders(fresh))).status).toBe(200);
-    expect(await (await ann.get('/api/current-user/token')).json()).toEqual({ token: fresh });
+    expect(await readJson(await ann.get('/api/current-user/token'))).toEqual({ token: fresh });
 
     // Neither the token nor the password is stored in plaintext anywhere in identity's database.
     const tables = await sut.query<{ table_name: string }>(
@@ -104,15 +104,15 @@ describe('signup → login → token, through the gateway and the bus', () => {
     await owner.login('ann.lee@example.com', 'correct horse 42');
     const bob = new TestBrowser(sut.baseUrl);
     expect((await bob.signup('bob@example.com', 'another secret 7')).status).toBe(302);
-    const bobMe = await (await bob.get('/api/current-user/whoami')).json();
-    const annMe = await (await owner.get('/api/current-user/whoami')).json();
+    const bobMe = await readJson<UserBody>(await bob.get('/api/current-user/whoami'));
+    const annMe = await readJson<UserBody>(await owner.get('/api/current-user/whoami'));
     expect(bobMe.active_organization).toBe(annMe.active_organization);
     expect(bobMe.active_organization_meta).toEqual({ title: 'Label Studio', email: 'ann.lee@example.com' });
 
     const list = await owner.get('/api/users/');
     expect(list.status).toBe(200);
-    const users = await list.json();
-    expect(users.map((u: { email: string }) => u.email)).toEqual(['ann.lee@example.com', 'bob@example.com']);
+    const users = await readJson<UserBody[]>(list);
+    expect(users.map((u) => u.email)).toEqual(['ann.lee@example.com', 'bob@example.com']);
     expect((await owner.get('/api/users')).status).toBe(200);
 
     const oldSession = bob.cookies.get('sessionid');

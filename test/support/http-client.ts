@@ -56,3 +56,19 @@ export class TestBrowser {
 }
 
 export const tokenHeaders = (token: string) => ({ authorization: `Token ${token}` });
+
+/** A response body read as the shape the test expects (the assertions check it). */
+export async function readJson<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+export interface UserBody {
+  id: number;
+  email: string;
+  username: string;
+  active_organization: number | null;
+  active_organization_meta: { title: string; email: string };
+  date_joined: string;
+  permissions?: string[];
+  [field: string]: unknown;
+}
