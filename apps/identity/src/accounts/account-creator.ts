@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { IdentityEvents } from '@app/contracts';
+import { recordEvent } from '@app/database';
+import { TokenIssuer } from '../tokens/token-issuer';
+import { Account } from './account.entity';
+import { AccountRepository } from './account.repository';
+
+export interface AccountToCreate {
+  email: string;
+  username: string;
+  passwordHash: string | null;
+  allowNewsletters: boolean | null;
+  organizationId: number | null;
+  setActiveOrganization: boolean;
+}
+
+/**
+ * What every new account gets, inside the caller's transaction: the row, its API token (Label
+ * Studio's post_save signal) and the `userRegistered` fact for invitations and profiles.
+ */
+@Injectable()
+export class AccountCreator {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async create(manager: EntityManager, input: AccountToCreate): Promise<Account> {
+    const account = await this.accounts.insert(manager, {
+      email: input.email,
+      username: input.username,
+      passwordHash: input.passwordHash,
+    });
+    await this.tokens.issue(manager, account.id);
+    await recordEvent(manager, IdentityEvents.userRegistered, {
+      userId: account.id,
+      email: account.email,
+      username: account.username,
+      allowNewsletters: input.allowNewsletters,
+      organizationId: input.organizationId,
+      setActiveOrganization: input.setActiveOrganization,
+      occurredAt: account.dateJoined.toISOString(),
+    });
+    return account;
+  }
+}

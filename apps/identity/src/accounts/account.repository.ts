@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Account } from './account.entity';
+
+export interface NewAccount {
+  email: string;
+  username: string;
+  passwordHash: string | null;
+}
+
+/** Name of the unique index on the normalised email (see the initial migration). */
+export const ACCOUNT_EMAIL_UNIQUE = 'account_email_key';
+
+@Injectable()
+export class AccountRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findById(id: number): Promise<Account | null> {
+    return this.dataSource.manager.findOneBy(Account, { id });
+  }
+
+  /** `email` must already be normalised. */
+  async findByEmail(email: string): Promise<Account | null> {
+    return this.dataSource.manager.findOneBy(Account, { email });
+  }
+
+  async emailExists(email: string): Promise<boolean> {
+    return this.dataSource.manager.existsBy(Account, { email });
+  }
+
+  async findByIds(ids: number[]): Promise<Account[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.manager.find(Account, { where: { id: In(ids) }, order: { id: 'ASC' } });
+  }
+
+  /** Throws a unique violation on ACCOUNT_EMAIL_UNIQUE when the email is taken (also by a racing insert). */
+  async insert(manager: EntityManager, account: NewAccount): Promise<Account> {
+    const created = manager.create(Account, {
+      ...account,
+      isActive: true,
+      isSuperuser: false,
+      isStaff: false,
+      dateJoined: new Date(),
+      lastLogin: null,
+    });
+    const result = await manager.insert(Account, created);
+    created.id = (result.identifiers[0] as { id: number }).id;
+    return created;
+  }
+
+  async updateUsername(id: number, username: string): Promise<Account | null> {
+    const result = await this.dataSource.manager.update(Account, { id }, { username });
+    if (!result.affected) return null;
+    return this.findById(id);
+  }
+
+  async recordLogin(manager: EntityManager, id: number, at: Date): Promise<void> {
+    await manager.update(Account, { id }, { lastLogin: at });
+  }
+
+  /** Hard delete; the token and the sessions go with it (ON DELETE CASCADE). */
+  async delete(manager: EntityManager, id: number): Promise<boolean> {
+    const result = await manager.delete(Account, { id });
+    return (result.affected ?? 0) > 0;
+  }
+}

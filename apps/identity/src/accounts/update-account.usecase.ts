@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { AccountDto, ErrorCode } from '@app/contracts';
+import { ServiceError } from '@app/bus';
+import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
+import { toAccountDto } from './account.mapper';
+import { AccountRepository } from './account.repository';
+import { UpdateAccountInput } from './account.schemas';
+import { checkUsername } from './account-validation';
+import { accountNotFound } from './get-account.usecase';
+
+/** The identity part of `PATCH /api/users/{id}/`: the username (email is read-only). */
+@Injectable()
+export class UpdateAccountUseCase {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly audit: AuditLogRepository,
+  ) {}
+
+  async execute(input: UpdateAccountInput, actor: Actor): Promise<AccountDto> {
+    if (input.username === undefined || input.username === null) {
+      const account = await this.accounts.findById(input.userId);
+      if (!account) throw accountNotFound();
+      return toAccountDto(account);
+    }
+    const username = checkUsername(input.username);
+    if (username.errors.length) {
+      throw new ServiceError(ErrorCode.ValidationFailed, 'Validation error', { username: username.errors });
+    }
+    const account = await this.accounts.updateUsername(input.userId, username.value);
+    if (!account) throw accountNotFound();
+    await this.audit.record({
+      action: 'account.update',
+      actor,
+      subjectUserId: account.id,
+      details: { field: 'username' },
+    });
+    return toAccountDto(account);
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import * as bcrypt from 'bcrypt';
+import { IDENTITY_CONFIG, IdentityConfig } from '../config';
+
+/**
+ * bcrypt through the `bcrypt` package's async API, which runs on libuv's thread pool, off the
+ * event loop.
+ *
+ * bcrypt reads at most 72 bytes of its input and silently ignores the rest, so two 100-character
+ * passwords sharing their first 72 bytes would be the same password (and a 128-character policy
+ * would be a lie for multi-byte text). The password is therefore first reduced to
+ * base64(SHA-256(password)): 44 ASCII bytes, no NUL, every input byte counts. SHA-256 adds no
+ * weakness here: the work factor is still bcrypt's, and the digest is never stored on its own.
+ */
+@Injectable()
+export class PasswordHasher implements OnModuleInit {
+  private readonly cost: number;
+  private dummyHash?: Promise<string>;
+
+  constructor(@Inject(IDENTITY_CONFIG) config: Pick<IdentityConfig, 'BCRYPT_COST'>) {
+    this.cost = config.BCRYPT_COST;
+  }
+
+  /** Made at start-up so the first unknown-user login is not slower than the rest. */
+  async onModuleInit(): Promise<void> {
+    await this.dummy();
+  }
+
+  static prehash(password: string): string {
+    return createHash('sha256').update(password, 'utf8').digest('base64');
+  }
+
+  async hash(password: string): Promise<string> {
+    return bcrypt.hash(PasswordHasher.prehash(password), this.cost);
+  }
+
+  /**
+   * Compares in constant work: with no stored hash (unknown user, or an account without a
+   * password) it compares against a dummy hash of the same cost, so the reply takes as long as a
+   * wrong password and does not tell which accounts exist.
+   */
+  async verify(password: string, storedHash: string | null): Promise<boolean> {
+    const prehashed = PasswordHasher.prehash(password);
+    if (storedHash === null) {
+      await bcrypt.compare(prehashed, await this.dummy());
+      return false;
+    }
+    return bcrypt.compare(prehashed, storedHash);
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
+    return this.dummyHash;
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { WebSession } from './web-session.entity';
+
+export interface SessionOwner {
+  userId: number;
+  email: string;
+}
+
+@Injectable()
+export class SessionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(manager: EntityManager, session: WebSession): Promise<void> {
+    await manager.insert(WebSession, session);
+  }
+
+  /** One query, no writes: an unexpired session of an active account. */
+  async findActiveOwner(digest: Buffer): Promise<SessionOwner | null> {
+    const rows: { user_id: number; email: string }[] = await this.dataSource.query(
+      `SELECT a.id AS user_id, a.email
+         FROM web_session s JOIN account a ON a.id = s.user_id
+        WHERE s.digest = $1 AND s.expires_at > now() AND a.is_active`,
+      [digest],
+    );
+    const row = rows[0];
+    return row ? { userId: row.user_id, email: row.email } : null;
+  }
+
+  /** Returns the owner's id when a session was deleted, null when there was none. */
+  async delete(digest: Buffer): Promise<number | null> {
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [rows]: [{ user_id: number }[], number] = await this.dataSource.query(
+      'DELETE FROM web_session WHERE digest = $1 RETURNING user_id',
+      [digest],
+    );
+    return rows[0]?.user_id ?? null;
+  }
+
+  async deleteExpired(): Promise<number> {
+    const result = await this.dataSource.manager
+      .createQueryBuilder()
+      .delete()
+      .from(WebSession)
+      .where('expires_at <= now()')
+      .execute();
+    return result.affected ?? 0;
+  }
+}

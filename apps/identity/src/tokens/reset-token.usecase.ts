@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TokenReply } from '@app/contracts';
+import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
+import { accountNotFound } from '../accounts/get-account.usecase';
+import { isForeignKeyViolation } from '../shared/postgres-errors';
+import { TokenIssuer } from './token-issuer';
+
+/**
+ * `POST /api/current-user/reset-token/`: the new key replaces the old row in one statement, so the
+ * old key answers 'Invalid token.' on every replica from the commit on (nothing caches tokens).
+ */
+@Injectable()
+export class ResetTokenUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly issuer: TokenIssuer,
+    private readonly audit: AuditLogRepository,
+  ) {}
+
+  async execute(userId: number, actor: Actor): Promise<TokenReply> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const token = await this.issuer.issue(manager, userId);
+        await this.audit.record({ action: 'token.reset', actor, subjectUserId: userId }, manager);
+        return { token };
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw accountNotFound();
+      throw error;
+    }
+  }
+}

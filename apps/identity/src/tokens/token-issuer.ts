@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ApiTokenRepository } from './api-token.repository';
+import { generateApiToken, TokenCipher } from './token-cipher';
+
+/** Makes a user's (new) legacy API token; the plaintext is returned once and stored only sealed. */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    private readonly tokens: ApiTokenRepository,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  async issue(manager: EntityManager, userId: number): Promise<string> {
+    const token = generateApiToken();
+    await this.tokens.upsert(manager, {
+      userId,
+      digest: this.cipher.digest(token),
+      ciphertext: this.cipher.encrypt(token, userId),
+    });
+    return token;
+  }
+}

@@ -1,0 +1,538 @@
+import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { INestApplication } from '@nestjs/common';
+import { connect, JSONCodec, NatsConnection } from 'nats';
+import { Client } from 'pg';
+import { BusClient, BusError } from '@app/bus';
+import {
+  AccountDto,
+  ErrorCode,
+  IdentityEvents,
+  IdentitySubjects,
+  RegisterRequest,
+  ReplyOf,
+  RequestContract,
+  RequestOf,
+  UserRegisteredEvent,
+} from '@app/contracts';
+import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
+import { TestNatsServer } from '../../../test/support/nats-server';
+import { IdentityConfig, loadIdentityConfig } from '../src/config';
+import { startIdentity } from '../src/start-identity';
+import { findSecretFields } from './secret-fields';
+
+const ACCOUNT_LIMIT = 5;
+const CLIENT_LIMIT = 20;
+const LOGIN_FAILED = "The email and password you entered don't match.";
+
+/** A fresh, unique address per test: no test sees another's accounts or login counters. */
+const anEmail = (name = 'user') => `${name}.${randomBytes(4).toString('hex')}@example.com`;
+const aClientIp = () => `10.${[1, 2, 3].map(() => randomBytes(1)[0]).join('.')}`;
+const aPassword = () => `Pw-${randomBytes(6).toString('hex')}`;
+
+/** The error a request failed with (fails the test if it succeeded). */
+async function errorOf(promise: Promise<unknown>): Promise<BusError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BusError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('identity service over NATS with real Postgres', () => {
+  let db: TestDatabase;
+  let nats: TestNatsServer;
+  let app: INestApplication;
+  let bus: BusClient;
+  let sql: Client;
+  let config: IdentityConfig;
+  const replies: unknown[] = [];
+
+  /** Every successful reply is kept, to check at the end that none carries a secret. */
+  async function call<C extends RequestContract<unknown, unknown>>(
+    contract: C,
+    payload: RequestOf<C>,
+    caller?: number | 'admin',
+  ): Promise<ReplyOf<C>> {
+    const reply = await bus.request(contract, payload, { caller });
+    replies.push(reply);
+    return reply;
+  }
+
+  const register = (overrides: Partial<RegisterRequest> = {}) =>
+    bus
+      .request(IdentitySubjects.register, {
+        email: anEmail(),
+        password: aPassword(),
+        organizationId: 1,
+        clientIp: '192.0.2.1',
+        ...overrides,
+      })
+      .then((reply) => {
+        replies.push(reply);
+        return reply;
+      });
+
+  beforeAll(async () => {
+    [db, nats] = await Promise.all([createTestDatabase('identity'), TestNatsServer.start()]);
+    config = loadIdentityConfig({
+      DATABASE_URL: db.url,
+      NATS_SERVERS: nats.url,
+      LOG_LEVEL: 'silent',
+      HEALTH_PORT: '0',
+      SECRET_KEY: randomBytes(32).toString('base64'),
+      BCRYPT_COST: '4',
+      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: String(ACCOUNT_LIMIT),
+      LOGIN_MAX_ATTEMPTS_PER_CLIENT: String(CLIENT_LIMIT),
+    });
+    app = await startIdentity(config, { host: '127.0.0.1' });
+    bus = new BusClient({ name: 'identity-test', servers: [nats.url], timeoutMs: 10_000 });
+    await bus.connect();
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await app?.close();
+    await sql?.end();
+    await nats?.dispose();
+    await db?.drop();
+  });
+
+  describe('register', () => {
+    it('creates an account whose API token authenticates', async () => {
+      const email = anEmail('jane');
+      const reply = await register({ email: `  ${email.toUpperCase()} ` });
+      expect(reply.account).toMatchObject({
+        email,
+        username: email.split('@')[0],
+        isActive: true,
+        lastLogin: null,
+      });
+      expect(reply.session).toBeNull();
+
+      const { token } = await call(IdentitySubjects.getToken, { userId: reply.account.id });
+      expect(token).toMatch(/^[0-9a-f]{40}$/);
+      await expect(call(IdentitySubjects.authenticateToken, { key: token })).resolves.toEqual({
+        userId: reply.account.id,
+        email,
+        method: 'token',
+      });
+    });
+
+    it('opens a session when asked, which authenticates until logout', async () => {
+      const { account, session } = await register({ openSession: true });
+      expect(session).toMatchObject({ persistent: true });
+      const key = session!.key;
+      await expect(call(IdentitySubjects.authenticateSession, { key })).resolves.toEqual({
+        userId: account.id,
+        email: account.email,
+        method: 'session',
+      });
+      await call(IdentitySubjects.logout, { key }, account.id);
+      await call(IdentitySubjects.logout, { key }, account.id); // idempotent
+      const error = await errorOf(bus.request(IdentitySubjects.authenticateSession, { key }));
+      expect(error).toMatchObject({
+        code: ErrorCode.Unauthenticated,
+        message: 'Authentication credentials were not provided.',
+      });
+    });
+
+    it('answers field errors in Label Studio’s words', async () => {
+      const error = await errorOf(register({ email: 'not-an-email', password: 'short' }));
+      expect(error).toBeInstanceOf(BusError);
+      expect(error.code).toBe(ErrorCode.ValidationFailed);
+      expect(error.fields).toEqual({
+        email: ['Enter a valid email address.'],
+        password: ['Please enter a password 8\u2013128 characters in length.'],
+      });
+
+      const similar = await errorOf(register({ email: 'johnsmith@example.com', password: 'johnsmith1' }));
+      expect(similar.fields).toEqual({ password: ['The password is too similar to the email address.'] });
+    });
+
+    it('lets exactly one of five concurrent signups with one email through', async () => {
+      const email = anEmail('race');
+      const results = await Promise.allSettled(
+        ['', ' ', 'upper', '', ''].map((variant) =>
+          register({ email: variant === 'upper' ? email.toUpperCase() : `${variant}${email}` }),
+        ),
+      );
+      const succeeded = results.filter((r) => r.status === 'fulfilled');
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as BusError] : []));
+      expect(succeeded).toHaveLength(1);
+      expect(failed).toHaveLength(4);
+      for (const error of failed) {
+        expect(error).toBeInstanceOf(BusError);
+        expect(error.code).toBe(ErrorCode.Conflict);
+        expect(error.fields).toEqual({ email: ['User with this email already exists'] });
+      }
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM account WHERE email = $1', [email]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('publishes user.registered to JetStream through the outbox', async () => {
+      const { account } = await register({ allowNewsletters: true, organizationId: 7 });
+      const nc: NatsConnection = await connect({ servers: nats.url });
+      try {
+        const jsm = await nc.jetstreamManager();
+        const codec = JSONCodec<UserRegisteredEvent>();
+        const deadline = Date.now() + 10_000;
+        let event: UserRegisteredEvent | undefined;
+        while (!event && Date.now() < deadline) {
+          try {
+            const message = await jsm.streams.getMessage(IdentityEvents.stream, {
+              last_by_subj: IdentityEvents.userRegistered.subject,
+            });
+            const payload = codec.decode(message.data);
+            if (payload.userId === account.id) event = payload;
+          } catch {
+            // stream or message not there yet
+          }
+          if (!event) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(event).toMatchObject({
+          userId: account.id,
+          email: account.email,
+          username: account.username,
+          allowNewsletters: true,
+          organizationId: 7,
+          setActiveOrganization: true,
+        });
+      } finally {
+        await nc.close();
+      }
+    });
+  });
+
+  describe('createAccount (POST /api/users/)', () => {
+    it('creates a passwordless account with a token, and refuses a duplicate in DRF’s words', async () => {
+      const email = anEmail('api');
+      const account = await call(
+        IdentitySubjects.createAccount,
+        { email, username: 'api user', organizationId: 3 },
+        1,
+      );
+      expect(account).toMatchObject({ email, username: 'api user' });
+      const { token } = await call(IdentitySubjects.getToken, { userId: account.id });
+      await expect(bus.request(IdentitySubjects.authenticateToken, { key: token })).resolves.toMatchObject({
+        userId: account.id,
+      });
+
+      const duplicate = await errorOf(
+        bus.request(IdentitySubjects.createAccount, {
+          email: email.toUpperCase(),
+          username: 'x',
+          organizationId: 3,
+        }),
+      );
+      expect(duplicate).toMatchObject({
+        code: ErrorCode.Conflict,
+        fields: { email: ['user with this email address already exists.'] },
+      });
+      const { rows } = await sql.query(
+        `SELECT action, actor FROM audit_log WHERE subject_user_id = $1 AND action = 'account.create'`,
+        [account.id],
+      );
+      expect(rows).toEqual([{ action: 'account.create', actor: '1' }]);
+    });
+  });
+
+  describe('login', () => {
+    it('opens a new session and stamps last_login', async () => {
+      const email = anEmail();
+      const password = aPassword();
+      await register({ email, password });
+      const reply = await call(IdentitySubjects.login, {
+        email: email.toUpperCase(),
+        password,
+        persistent: false,
+      });
+      expect(reply.account.lastLogin).not.toBeNull();
+      expect(reply.session.persistent).toBe(false);
+      await expect(
+        bus.request(IdentitySubjects.authenticateSession, { key: reply.session.key }),
+      ).resolves.toMatchObject({
+        userId: reply.account.id,
+        method: 'session',
+      });
+      const { rows } = await sql.query('SELECT encode(digest, $2) AS d FROM web_session WHERE user_id = $1', [
+        reply.account.id,
+        'hex',
+      ]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].d).not.toContain(Buffer.from(reply.session.key).toString('hex'));
+    });
+
+    it('fails identically for unknown user, wrong password, inactive and passwordless accounts', async () => {
+      const password = aPassword();
+      const active = await register({ password });
+      const inactive = await register({ password });
+      await sql.query('UPDATE account SET is_active = false WHERE id = $1', [inactive.account.id]);
+      const passwordless = await call(IdentitySubjects.createAccount, {
+        email: anEmail(),
+        username: 'nopass',
+        organizationId: 1,
+      });
+
+      const attempts = [
+        { email: anEmail('nobody'), password },
+        { email: active.account.email, password: `${password}x` },
+        { email: inactive.account.email, password },
+        { email: passwordless.email, password: '' },
+        { email: passwordless.email, password },
+      ];
+      const errors = await Promise.all(
+        attempts.map((attempt) =>
+          errorOf(bus.request(IdentitySubjects.login, { ...attempt, persistent: true })),
+        ),
+      );
+      for (const error of errors) {
+        expect(error.toPayload()).toEqual({ code: ErrorCode.LoginFailed, message: LOGIN_FAILED });
+      }
+      const { rows } = await sql.query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.failed'`,
+      );
+      expect(rows[0].n).toBeGreaterThanOrEqual(attempts.length);
+    });
+
+    it('refuses an email of 256 characters or more', async () => {
+      const error = await errorOf(
+        bus.request(IdentitySubjects.login, {
+          email: `${'a'.repeat(250)}@x.com`,
+          password: 'x',
+          persistent: false,
+        }),
+      );
+      expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, message: 'Email is too long' });
+    });
+
+    it('checks no more than the per-account limit of parallel guesses, then rate-limits', async () => {
+      const password = aPassword();
+      const { account } = await register({ password });
+      const guesses = Array.from({ length: 3 * ACCOUNT_LIMIT }, (_, i) =>
+        errorOf(
+          bus.request(IdentitySubjects.login, {
+            email: account.email,
+            password: `wrong-${i}`,
+            persistent: false,
+            clientIp: aClientIp(),
+          }),
+        ),
+      );
+      const errors = await Promise.all(guesses);
+      const checked = errors.filter((e) => e.code === ErrorCode.LoginFailed);
+      const limited = errors.filter((e) => e.code === ErrorCode.RateLimited);
+      expect(checked).toHaveLength(ACCOUNT_LIMIT);
+      expect(limited).toHaveLength(2 * ACCOUNT_LIMIT);
+      for (const error of limited) {
+        expect(error.message).toBe('Too many login attempts. Try again later.');
+        expect(error.retryAfter).toBeGreaterThan(0);
+        expect(error.retryAfter).toBeLessThanOrEqual(config.LOGIN_WINDOW_SECONDS);
+      }
+
+      // Locked means locked: even the right password is refused without being checked.
+      const locked = await errorOf(
+        bus.request(IdentitySubjects.login, { email: account.email, password, persistent: false }),
+      );
+      expect(locked.code).toBe(ErrorCode.RateLimited);
+      const { rows } = await sql.query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.locked' AND details->>'email' = $1`,
+        [account.email],
+      );
+      expect(rows[0].n).toBe(2 * ACCOUNT_LIMIT + 1);
+    });
+
+    it('rate-limits one client address across many accounts', async () => {
+      const clientIp = aClientIp();
+      const errors = await Promise.all(
+        Array.from({ length: CLIENT_LIMIT + 5 }, () =>
+          errorOf(
+            bus.request(IdentitySubjects.login, {
+              email: anEmail(),
+              password: 'x',
+              persistent: false,
+              clientIp,
+            }),
+          ),
+        ),
+      );
+      expect(errors.filter((e) => e.code === ErrorCode.LoginFailed)).toHaveLength(CLIENT_LIMIT);
+      expect(errors.filter((e) => e.code === ErrorCode.RateLimited)).toHaveLength(5);
+    });
+
+    it('resets the account counter after a successful login', async () => {
+      const password = aPassword();
+      const { account } = await register({ password });
+      for (let i = 0; i < ACCOUNT_LIMIT - 1; i++) {
+        await errorOf(
+          bus.request(IdentitySubjects.login, { email: account.email, password: 'wrong', persistent: false }),
+        );
+      }
+      await call(IdentitySubjects.login, { email: account.email, password, persistent: false });
+      const next = await errorOf(
+        bus.request(IdentitySubjects.login, { email: account.email, password: 'wrong', persistent: false }),
+      );
+      expect(next.code).toBe(ErrorCode.LoginFailed);
+    });
+  });
+
+  describe('tokens', () => {
+    it('rejects malformed and unknown keys as Invalid token.', async () => {
+      for (const key of ['', 'x'.repeat(257), 'abc\u0000def', 'a b', 'f'.repeat(40)]) {
+        const error = await errorOf(bus.request(IdentitySubjects.authenticateToken, { key }));
+        expect(error.toPayload()).toEqual({ code: ErrorCode.Unauthenticated, message: 'Invalid token.' });
+      }
+    });
+
+    it('reset: the old key fails at once, the new one works and is what getToken shows', async () => {
+      const { account } = await register();
+      const { token: old } = await call(IdentitySubjects.getToken, { userId: account.id });
+      const { token: fresh } = await call(IdentitySubjects.resetToken, { userId: account.id }, account.id);
+      expect(fresh).not.toBe(old);
+      const error = await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: old }));
+      expect(error).toMatchObject({ code: ErrorCode.Unauthenticated, message: 'Invalid token.' });
+      await expect(bus.request(IdentitySubjects.authenticateToken, { key: fresh })).resolves.toMatchObject({
+        userId: account.id,
+      });
+      await expect(call(IdentitySubjects.getToken, { userId: account.id })).resolves.toEqual({
+        token: fresh,
+      });
+      const { rows } = await sql.query(
+        `SELECT actor FROM audit_log WHERE action = 'token.reset' AND subject_user_id = $1`,
+        [account.id],
+      );
+      expect(rows).toEqual([{ actor: String(account.id) }]);
+    });
+
+    it('tells an inactive user apart from an unknown key', async () => {
+      const { account } = await register();
+      const { token } = await call(IdentitySubjects.getToken, { userId: account.id });
+      await sql.query('UPDATE account SET is_active = false WHERE id = $1', [account.id]);
+      const error = await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }));
+      expect(error).toMatchObject({ code: ErrorCode.Unauthenticated, message: 'User inactive or deleted.' });
+    });
+
+    it('answers NotFound when resetting the token of an unknown user', async () => {
+      const error = await errorOf(bus.request(IdentitySubjects.resetToken, { userId: 2_000_000_000 }));
+      expect(error).toMatchObject({ code: ErrorCode.NotFound, message: 'No User matches the given query.' });
+    });
+  });
+
+  describe('accounts', () => {
+    it('gets, lists (ordered, unknown ids skipped) and updates', async () => {
+      const a = (await register()).account;
+      const b = (await register()).account;
+      await expect(call(IdentitySubjects.getAccount, { userId: a.id })).resolves.toEqual(a);
+      const listed = await call(IdentitySubjects.listAccounts, { userIds: [b.id, 2_000_000_000, a.id] });
+      expect(listed.map((x: AccountDto) => x.id)).toEqual([a.id, b.id]);
+      const updated = await call(
+        IdentitySubjects.updateAccount,
+        { userId: a.id, username: '  renamed ' },
+        a.id,
+      );
+      expect(updated).toEqual({ ...a, username: 'renamed' });
+      const invalid = await errorOf(
+        bus.request(IdentitySubjects.updateAccount, { userId: a.id, username: 'x'.repeat(257) }),
+      );
+      expect(invalid).toMatchObject({ code: ErrorCode.ValidationFailed });
+    });
+
+    it('answers NotFound and ValidationFailed as BusErrors', async () => {
+      const missing = await errorOf(bus.request(IdentitySubjects.getAccount, { userId: 2_000_000_000 }));
+      expect(missing).toBeInstanceOf(BusError);
+      expect(missing.toPayload()).toEqual({
+        code: ErrorCode.NotFound,
+        message: 'No User matches the given query.',
+      });
+      const malformed = await errorOf(
+        bus.request(IdentitySubjects.getAccount, { userId: 'abc' } as unknown as { userId: number }),
+      );
+      expect(malformed.code).toBe(ErrorCode.ValidationFailed);
+      expect(malformed.fields).toHaveProperty('userId');
+      const tooMany = await errorOf(
+        bus.request(IdentitySubjects.listAccounts, {
+          userIds: Array.from({ length: 1001 }, (_, i) => i + 1),
+        }),
+      );
+      expect(tooMany.code).toBe(ErrorCode.ValidationFailed);
+    });
+
+    it('deletes an account with its token and sessions, and records the fact', async () => {
+      const { account, session } = await register({ openSession: true });
+      const { token } = await call(IdentitySubjects.getToken, { userId: account.id });
+      await call(IdentitySubjects.deleteAccount, { userId: account.id }, 1);
+      expect((await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).message).toBe(
+        'Invalid token.',
+      );
+      expect(
+        (await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session!.key }))).code,
+      ).toBe(ErrorCode.Unauthenticated);
+      expect((await errorOf(bus.request(IdentitySubjects.getAccount, { userId: account.id }))).code).toBe(
+        ErrorCode.NotFound,
+      );
+      expect((await errorOf(bus.request(IdentitySubjects.deleteAccount, { userId: account.id }))).code).toBe(
+        ErrorCode.NotFound,
+      );
+      const { rows } = await sql.query(
+        `SELECT payload FROM outbox WHERE subject = $1 AND payload->>'userId' = $2`,
+        [IdentityEvents.userDeleted.subject, String(account.id)],
+      );
+      expect(rows).toHaveLength(1);
+    });
+  });
+
+  it('keeps neither passwords nor tokens in plaintext in any column of any table', async () => {
+    const password = `Plain-${randomBytes(8).toString('hex')}`;
+    const { account } = await register({ password, openSession: true });
+    const { token: first } = await call(IdentitySubjects.getToken, { userId: account.id });
+    const { token } = await call(IdentitySubjects.resetToken, { userId: account.id });
+    const login = await call(IdentitySubjects.login, { email: account.email, password, persistent: true });
+    const secrets = [password, first, token, login.session.key];
+
+    const { rows: columns } = await sql.query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'bytea', 'jsonb', 'json')`,
+    );
+    expect(columns.map((c) => `${c.table_name}.${c.column_name}`)).toEqual(
+      expect.arrayContaining([
+        'api_token.digest',
+        'api_token.ciphertext',
+        'account.password_hash',
+        'audit_log.details',
+      ]),
+    );
+    for (const { table_name: table, column_name: column, data_type: type } of columns) {
+      for (const secret of secrets) {
+        const condition =
+          type === 'bytea'
+            ? `position(convert_to($1, 'UTF8') in "${column}") > 0 OR encode("${column}", 'hex') LIKE '%' || $1 || '%'`
+            : `"${column}"::text LIKE '%' || $1 || '%'`;
+        const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "${table}" WHERE ${condition}`, [
+          secret,
+        ]);
+        expect({ table, column, found: rows[0].n }).toEqual({ table, column, found: 0 });
+      }
+    }
+  });
+
+  it('answers readiness on the health port', async () => {
+    const port = (app.getHttpServer().address() as AddressInfo).port;
+    const live = await fetch(`http://127.0.0.1:${port}/health/live`);
+    expect(await live.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, bus: { status: 'up' } },
+    });
+  });
+
+  it('never puts a secret field in any reply it gave during this suite', () => {
+    expect(replies.length).toBeGreaterThan(20);
+    expect(findSecretFields(replies)).toEqual([]);
+  });
+});
