@@ -65,7 +65,13 @@ export class BusExceptionFilter implements ExceptionFilter {
       }));
     }
     const subject = host.switchToRpc().getContext<NatsContext>()?.getSubject?.();
-    this.logger.error({ err: exception, subject }, 'Unhandled error in message handler');
+    // Only name, message and stack: a database error also carries the query's parameters, which
+    // may be password hashes or token digests.
+    const err =
+      exception instanceof Error
+        ? { name: exception.name, message: exception.message, stack: exception.stack }
+        : { message: String(exception) };
+    this.logger.error({ err, subject }, 'Unhandled error in message handler');
     return throwError(() => ({ code: ErrorCode.Internal, message: 'Internal server error' }));
   }
 }

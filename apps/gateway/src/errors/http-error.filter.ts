@@ -32,19 +32,20 @@ function fromBodyParser(error: BodyParserError): ApiError | undefined {
 export function toApiErrorFromUnknown(exception: unknown, logger: Logger): ApiError {
   if (exception instanceof ApiError) return exception;
   if (exception instanceof BusError) return toApiError(exception);
+  const parserError = typeof exception === 'object' && exception !== null ? fromBodyParser(exception) : undefined;
+  if (parserError) return parserError;
   if (exception instanceof HttpException) {
+    // The gateway raises ApiError itself; an HttpException comes from the framework (unknown
+    // route, body parser's SyntaxError, a malformed %-escape). Its text is not echoed.
     const status = exception.getStatus();
     if (status === 404) return new ApiError(404, 'Not found.');
     if (status === 405) return new ApiError(405, 'Method not allowed.');
-    const body = exception.getResponse();
-    const message =
-      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message
-        : exception.message;
-    return new ApiError(status, message);
+    if (status === 400 && exception.message !== 'Bad Request' && /JSON|Unexpected|Expected/.test(exception.message)) {
+      return new ApiError(400, 'JSON parse error - the request body is not valid JSON.');
+    }
+    if (status === 400) return new ApiError(400, 'Malformed request.');
+    return new ApiError(status, status >= 500 ? 'Internal server error' : 'Request refused.');
   }
-  const parserError = typeof exception === 'object' && exception !== null ? fromBodyParser(exception) : undefined;
-  if (parserError) return parserError;
   logger.error({ err: exception }, 'Unhandled error');
   return new ApiError(500, 'Internal server error');
 }

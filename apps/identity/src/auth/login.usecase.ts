@@ -41,6 +41,12 @@ export class LoginUseCase {
         email: ['Email is too long'],
       });
     }
+    // PostgreSQL cannot store NUL, and no address has control characters: an input error, not a 500.
+    if (/[\u0000-\u001f\u007f]/.test(email)) {
+      throw new ServiceError(ErrorCode.ValidationFailed, 'Enter a valid email address.', {
+        email: ['Enter a valid email address.'],
+      });
+    }
     const clientIp = input.clientIp || undefined;
     // Counted before any hashing: a flood of guesses is refused without costing bcrypt rounds.
     await this.countAttempt(email, clientIp, actor);
