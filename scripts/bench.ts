@@ -34,7 +34,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<AutocannonResult> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<AutocannonResult> {
   return autocannon({ url, headers, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
 }
 
@@ -73,11 +77,17 @@ async function main(): Promise<void> {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrftoken=${csrf}` },
-      body: new URLSearchParams({ email: 'bench@example.com', password: 'bench password 1', csrfmiddlewaretoken: csrf }),
+      body: new URLSearchParams({
+        email: 'bench@example.com',
+        password: 'bench password 1',
+        csrfmiddlewaretoken: csrf,
+      }),
     });
     const session = /sessionid=([^;]+)/.exec(signup.headers.get('set-cookie') ?? '')?.[1];
     if (signup.status !== 302 || !session) throw new Error(`signup failed: ${signup.status}`);
-    const { token } = (await (await fetch(`${base}/api/current-user/token`, { headers: { cookie: `sessionid=${session}` } })).json()) as { token: string };
+    const { token } = (await (
+      await fetch(`${base}/api/current-user/token`, { headers: { cookie: `sessionid=${session}` } })
+    ).json()) as { token: string };
     const headers = { authorization: `Token ${token}` };
     const whoami = await (await fetch(`${base}/api/current-user/whoami`, { headers })).text();
 

@@ -101,7 +101,8 @@ export class Stack {
     const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
       env: appEnv(this.options, app),
-      stdio: this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+      stdio:
+        this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
     const sink = this.options.output;
     if (sink !== 'inherit') {

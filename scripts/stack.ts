@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     databasePrefix: env.DATABASE_PREFIX ?? 'ls',
     natsServers: env.NATS_SERVERS ?? 'nats://127.0.0.1:4222',
     gatewayPort: Number(env.PORT ?? 8080),
-    healthPorts: [Number(env.IDENTITY_HEALTH_PORT ?? 8081), Number(env.INVITATIONS_HEALTH_PORT ?? 8082), Number(env.PROFILES_HEALTH_PORT ?? 8083)],
+    healthPorts: [
+      Number(env.IDENTITY_HEALTH_PORT ?? 8081),
+      Number(env.INVITATIONS_HEALTH_PORT ?? 8082),
+      Number(env.PROFILES_HEALTH_PORT ?? 8083),
+    ],
     secretKey: localSecretKey(root, env.SECRET_KEY),
     env: {},
     output: 'inherit',
@@ -36,7 +40,9 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(1);
   }
-  process.stdout.write(`\nLabel Studio user management is running at ${stack.gatewayUrl}  (Ctrl-C stops it)\n`);
+  process.stdout.write(
+    `\nLabel Studio user management is running at ${stack.gatewayUrl}  (Ctrl-C stops it)\n`,
+  );
 }
 
 void main();

@@ -8,8 +8,17 @@ describe('bad input through the gateway', () => {
   let token: string;
   let me: UserBody;
 
-  const call = (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) =>
-    fetch(`${sut.baseUrl}${path}`, { method, redirect: 'manual', ...init, headers: { ...tokenHeaders(token), ...init.headers } });
+  const call = (
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ) =>
+    fetch(`${sut.baseUrl}${path}`, {
+      method,
+      redirect: 'manual',
+      ...init,
+      headers: { ...tokenHeaders(token), ...init.headers },
+    });
   const json = (method: string, path: string, body: string) =>
     call(method, path, { headers: { 'content-type': 'application/json' }, body });
 
@@ -60,8 +69,13 @@ describe('bad input through the gateway', () => {
   });
 
   it('refuses malformed and oversized bodies before doing work', async () => {
-    expect((await expectEnvelope(await json('PATCH', `/api/users/${me.id}/`, '{"first_name":'), 400)).detail).toMatch(/JSON parse error/);
-    await expectEnvelope(await json('PATCH', `/api/users/${me.id}/`, JSON.stringify({ first_name: 'x'.repeat(600_000) })), 413);
+    expect(
+      (await expectEnvelope(await json('PATCH', `/api/users/${me.id}/`, '{"first_name":'), 400)).detail,
+    ).toMatch(/JSON parse error/);
+    await expectEnvelope(
+      await json('PATCH', `/api/users/${me.id}/`, JSON.stringify({ first_name: 'x'.repeat(600_000) })),
+      413,
+    );
     await expectEnvelope(await json('PATCH', `/api/users/${me.id}/`, '[1,2,3]'), 400);
   });
 
@@ -91,14 +105,20 @@ describe('bad input through the gateway', () => {
     expect(res.status).toBe(200);
     expect(await readJson(res)).toMatchObject({ id: me.id, first_name: 'Ann', email: 'owner@example.com' });
 
-    const email = await json('PATCH', `/api/users/${me.id}/`, JSON.stringify({ first_name: 'Changed', email: 'evil@example.com' }));
+    const email = await json(
+      'PATCH',
+      `/api/users/${me.id}/`,
+      JSON.stringify({ first_name: 'Changed', email: 'evil@example.com' }),
+    );
     expect((await expectEnvelope(email, 405)).detail).toBe('Cannot update read-only field: email');
     const after = await readJson<UserBody>(await call('GET', '/api/current-user/whoami'));
     expect(after).toMatchObject({ first_name: 'Ann', email: 'owner@example.com' });
   });
 
   it('answers PUT with 405', async () => {
-    expect((await expectEnvelope(await json('PUT', `/api/users/${me.id}/`, '{}'), 405)).detail).toBe('Method "PUT" not allowed.');
+    expect((await expectEnvelope(await json('PUT', `/api/users/${me.id}/`, '{}'), 405)).detail).toBe(
+      'Method "PUT" not allowed.',
+    );
   });
 
   it('does not let a member edit or delete others, nor the owner delete themself', async () => {
@@ -114,19 +134,38 @@ describe('bad input through the gateway', () => {
     // The owner may remove a member; their token and session stop working.
     const bobToken = (await readJson<{ token: string }>(await bob.get('/api/current-user/token'))).token;
     expect((await call('DELETE', `/api/users/${bobMe.id}/`)).status).toBe(204);
-    expect((await fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: tokenHeaders(bobToken) })).status).toBe(401);
+    expect(
+      (await fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: tokenHeaders(bobToken) })).status,
+    ).toBe(401);
     expect((await bob.get('/api/current-user/whoami')).status).toBe(401);
     await expectEnvelope(await call('GET', `/api/users/${bobMe.id}/`), 404);
   });
 
   it('creates an account over the API with validation and unique emails', async () => {
-    const created = await json('POST', '/api/users/', JSON.stringify({ email: 'dan@example.com', username: 'dan', first_name: 'Dan' }));
+    const created = await json(
+      'POST',
+      '/api/users/',
+      JSON.stringify({ email: 'dan@example.com', username: 'dan', first_name: 'Dan' }),
+    );
     expect(created.status).toBe(201);
-    expect(await readJson(created)).toMatchObject({ email: 'dan@example.com', username: 'dan', first_name: 'Dan', initials: 'D' });
-    const dup = await json('POST', '/api/users/', JSON.stringify({ email: 'DAN@example.com', username: 'dan2' }));
-    expect((await expectEnvelope(dup, 400)).validation_errors).toEqual({ email: ['user with this email address already exists.'] });
+    expect(await readJson(created)).toMatchObject({
+      email: 'dan@example.com',
+      username: 'dan',
+      first_name: 'Dan',
+      initials: 'D',
+    });
+    const dup = await json(
+      'POST',
+      '/api/users/',
+      JSON.stringify({ email: 'DAN@example.com', username: 'dan2' }),
+    );
+    expect((await expectEnvelope(dup, 400)).validation_errors).toEqual({
+      email: ['user with this email address already exists.'],
+    });
     const bad = await json('POST', '/api/users/', JSON.stringify({ email: 'not-an-email', username: 'x' }));
-    expect((await expectEnvelope(bad, 400)).validation_errors).toMatchObject({ email: ['Enter a valid email address.'] });
+    expect((await expectEnvelope(bad, 400)).validation_errors).toMatchObject({
+      email: ['Enter a valid email address.'],
+    });
     // An account made this way has no password: it cannot log in.
     const dan = new TestBrowser(sut.baseUrl);
     expect((await dan.login('dan@example.com', '')).status).toBe(200);
@@ -134,7 +173,9 @@ describe('bad input through the gateway', () => {
 
   it('keeps login failures alike and throttles parallel guesses per account', async () => {
     const guesses = await Promise.all(
-      Array.from({ length: 12 }, () => new TestBrowser(sut.baseUrl).login('owner@example.com', 'wrong password 1')),
+      Array.from({ length: 12 }, () =>
+        new TestBrowser(sut.baseUrl).login('owner@example.com', 'wrong password 1'),
+      ),
     );
     const statuses = guesses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(5);
@@ -143,6 +184,8 @@ describe('bad input through the gateway', () => {
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
     // NUL and huge emails are form errors, not crashes.
     expect((await new TestBrowser(sut.baseUrl).login('a\u0000@example.com', 'x')).status).toBe(200);
-    expect((await new TestBrowser(sut.baseUrl).login(`${'a'.repeat(300)}@example.com`, 'x')).status).toBe(200);
+    expect((await new TestBrowser(sut.baseUrl).login(`${'a'.repeat(300)}@example.com`, 'x')).status).toBe(
+      200,
+    );
   });
 });

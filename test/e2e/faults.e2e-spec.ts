@@ -74,8 +74,14 @@ describe('faults: services and the bus going away', () => {
 
   it('answers 503 at once while NATS is down and recovers when it returns', async () => {
     await sut.nats.stop();
-    await eventually(async () => ((await whoami(tokenHeaders(token))).status === 503 ? true : undefined), 10_000);
+    await eventually(
+      async () => ((await whoami(tokenHeaders(token))).status === 503 ? true : undefined),
+      10_000,
+    );
     await sut.nats.resume();
-    await eventually(async () => ((await whoami(tokenHeaders(token))).status === 200 ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await whoami(tokenHeaders(token))).status === 200 ? true : undefined),
+      30_000,
+    );
   });
 });

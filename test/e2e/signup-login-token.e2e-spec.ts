@@ -12,7 +12,8 @@ describe('signup → login → token, through the gateway and the bus', () => {
     await sut?.dispose();
   });
 
-  const whoami = (headers: Record<string, string>) => fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers });
+  const whoami = (headers: Record<string, string>) =>
+    fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers });
 
   it('signs up, reads whoami with the cookie and the token, and a reset token kills the old one', async () => {
     const ann = new TestBrowser(sut.baseUrl);
@@ -20,7 +21,10 @@ describe('signup → login → token, through the gateway and the bus', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Create Account');
 
-    const signup = await ann.postForm('/user/signup/', { email: '  Ann.Lee@Example.COM ', password: 'correct horse 42' });
+    const signup = await ann.postForm('/user/signup/', {
+      email: '  Ann.Lee@Example.COM ',
+      password: 'correct horse 42',
+    });
     expect(signup.status).toBe(302);
     expect(signup.headers.get('location')).toBe('/projects/');
     expect(ann.cookies.get('sessionid')).toBeTruthy();
@@ -44,9 +48,21 @@ describe('signup → login → token, through the gateway and the bus', () => {
       active_organization_meta: { title: 'Label Studio', email: 'ann.lee@example.com' },
     });
     expect(Object.keys(user)).toEqual([
-      'id', 'first_name', 'last_name', 'username', 'email', 'last_activity', 'custom_hotkeys', 'avatar',
-      'initials', 'phone', 'active_organization', 'active_organization_meta', 'allow_newsletters',
-      'date_joined', 'permissions',
+      'id',
+      'first_name',
+      'last_name',
+      'username',
+      'email',
+      'last_activity',
+      'custom_hotkeys',
+      'avatar',
+      'initials',
+      'phone',
+      'active_organization',
+      'active_organization_meta',
+      'allow_newsletters',
+      'date_joined',
+      'permissions',
     ]);
     expect(user.active_organization).toEqual(expect.any(Number));
     expect(user.date_joined).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
@@ -119,7 +135,9 @@ describe('signup → login → token, through the gateway and the bus', () => {
     const out = await bob.get('/logout');
     expect(out.status).toBe(302);
     expect(bob.cookies.get('sessionid')).toBeUndefined();
-    const replay = await fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: { cookie: `sessionid=${oldSession}` } });
+    const replay = await fetch(`${sut.baseUrl}/api/current-user/whoami`, {
+      headers: { cookie: `sessionid=${oldSession}` },
+    });
     expect(replay.status).toBe(401);
     expect(replay.headers.get('www-authenticate')).toBe('Token');
 
@@ -144,7 +162,11 @@ describe('signup → login → token, through the gateway and the bus', () => {
     const taken = await eve.signup('ANN.LEE@example.com', 'long enough pass 1');
     expect(taken.status).toBe(200);
     expect(await taken.text()).toContain('User with this email already exists');
-    const noCsrf = await eve.postForm('/user/signup/', { email: 'x@example.com', password: 'long enough 1' }, { csrf: false });
+    const noCsrf = await eve.postForm(
+      '/user/signup/',
+      { email: 'x@example.com', password: 'long enough 1' },
+      { csrf: false },
+    );
     expect(noCsrf.status).toBe(403);
     const next = await eve.signup('eve@example.com', 'long enough pass 1', '?next=http://malicious.com');
     expect(next.status).toBe(302);

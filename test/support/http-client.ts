@@ -4,7 +4,11 @@ export class TestBrowser {
 
   constructor(readonly baseUrl: string) {}
 
-  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | FormData } = {}) {
+  async request(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string | FormData } = {},
+  ) {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(this.baseUrl + path, { method, headers, body: init.body, redirect: 'manual' });
@@ -40,7 +44,10 @@ export class TestBrowser {
     if (json !== undefined) headers['content-type'] = 'application/json';
     const token = this.cookies.get('csrftoken');
     if (csrf && token) headers['x-csrftoken'] = token;
-    return this.request(method, path, { headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    return this.request(method, path, {
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
   }
 
   /** Opens the signup page (for the CSRF cookie) and signs up. */

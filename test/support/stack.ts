@@ -51,7 +51,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   } catch (error) {
     await stack.stop();
     await nats.dispose();
-    const tail = logs.slice(-30).map((l) => `[${l.app}] ${l.line}`).join('\n');
+    const tail = logs
+      .slice(-30)
+      .map((l) => `[${l.app}] ${l.line}`)
+      .join('\n');
     throw new Error(`${String(error)}\n${tail}`);
   }
   const dbUrl = (app: AppName) => {

@@ -219,7 +219,9 @@ describe('profile requests', () => {
 
   it('ensures one profile under 5 concurrent calls', async () => {
     const replies = await Promise.all(
-      Array.from({ length: 5 }, () => client.request(ProfilesSubjects.ensureProfile, { userId: 201, allowNewsletters: true })),
+      Array.from({ length: 5 }, () =>
+        client.request(ProfilesSubjects.ensureProfile, { userId: 201, allowNewsletters: true }),
+      ),
     );
     for (const reply of replies) expect(reply).toEqual(replies[0]);
     expect(replies[0]).toMatchObject({ userId: 201, allowNewsletters: true });
@@ -228,13 +230,23 @@ describe('profile requests', () => {
 
   it('does not overwrite an existing profile when ensured again', async () => {
     await client.request(ProfilesSubjects.ensureProfile, { userId: 202, allowNewsletters: false });
-    await client.request(ProfilesSubjects.updateProfile, { userId: 202, lastName: 'Lovelace', allowNewsletters: null });
-    const again = await client.request(ProfilesSubjects.ensureProfile, { userId: 202, allowNewsletters: true });
+    await client.request(ProfilesSubjects.updateProfile, {
+      userId: 202,
+      lastName: 'Lovelace',
+      allowNewsletters: null,
+    });
+    const again = await client.request(ProfilesSubjects.ensureProfile, {
+      userId: 202,
+      allowNewsletters: true,
+    });
     expect(again).toMatchObject({ lastName: 'Lovelace', allowNewsletters: null });
   });
 
   it('round-trips an update, creating the profile if needed', async () => {
-    const customHotkeys = { 'editor:save': { key: 'ctrl+shift+s', active: true }, 'editor:new': { key: 'ctrl+n' } };
+    const customHotkeys = {
+      'editor:save': { key: 'ctrl+shift+s', active: true },
+      'editor:new': { key: 'ctrl+n' },
+    };
     const updated = await client.request(ProfilesSubjects.updateProfile, {
       userId: 211,
       firstName: ' Ada ',
@@ -281,11 +293,17 @@ describe('profile requests', () => {
 
   it('refuses a malformed request as VALIDATION_FAILED', async () => {
     const bad = { userId: 'abc' } as unknown as { userId: number };
-    expect((await busError(client.request(ProfilesSubjects.getProfile, bad))).code).toBe(ErrorCode.ValidationFailed);
+    expect((await busError(client.request(ProfilesSubjects.getProfile, bad))).code).toBe(
+      ErrorCode.ValidationFailed,
+    );
     const tooMany = { userIds: Array.from({ length: 1001 }, (_, i) => i + 1) };
-    expect((await busError(client.request(ProfilesSubjects.listProfiles, tooMany))).code).toBe(ErrorCode.ValidationFailed);
+    expect((await busError(client.request(ProfilesSubjects.listProfiles, tooMany))).code).toBe(
+      ErrorCode.ValidationFailed,
+    );
     const huge = { userId: 2 ** 40 };
-    expect((await busError(client.request(ProfilesSubjects.getProfile, huge))).code).toBe(ErrorCode.ValidationFailed);
+    expect((await busError(client.request(ProfilesSubjects.getProfile, huge))).code).toBe(
+      ErrorCode.ValidationFailed,
+    );
   });
 
   it('answers NOT_FOUND with Label Studio text for a missing profile', async () => {
@@ -298,7 +316,9 @@ describe('profile requests', () => {
     for (const userId of [233, 231, 232]) {
       await client.request(ProfilesSubjects.ensureProfile, { userId, allowNewsletters: null });
     }
-    const listed = await client.request(ProfilesSubjects.listProfiles, { userIds: [233, 9_998, 231, 232, 231] });
+    const listed = await client.request(ProfilesSubjects.listProfiles, {
+      userIds: [233, 9_998, 231, 232, 231],
+    });
     expect(listed.map((p) => p.userId)).toEqual([231, 232, 233]);
     expect(await client.request(ProfilesSubjects.listProfiles, { userIds: [] })).toEqual([]);
   });
@@ -314,7 +334,10 @@ describe('profile requests', () => {
     const { port } = (app?.getHttpServer() as Server).address() as AddressInfo;
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, bus: { status: 'up' } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, bus: { status: 'up' } },
+    });
     expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
   });
 });

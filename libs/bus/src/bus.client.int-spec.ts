@@ -8,7 +8,9 @@ import { BusClient } from './bus.client';
 import { BusError } from './bus.error';
 import { BusController, Caller, fail } from './rpc';
 
-const Echo = request<{ text: string }, { text: string; correlationId?: string; caller?: number | 'admin' }>('test.echo.v1');
+const Echo = request<{ text: string }, { text: string; correlationId?: string; caller?: number | 'admin' }>(
+  'test.echo.v1',
+);
 const Refuse = request<Record<string, never>, never>('test.refuse.v1');
 const Crash = request<Record<string, never>, never>('test.crash.v1');
 const Slow = request<{ ms: number }, { done: true }>('test.slow.v1');
@@ -74,7 +76,10 @@ describe('BusClient against a real NATS server and a Nest microservice', () => {
   it('decodes {code, message, fields} into a BusError', async () => {
     const error = await client.request(Refuse, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BusError);
-    expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, fields: { email: ['Enter a valid email address.'] } });
+    expect(error).toMatchObject({
+      code: ErrorCode.ValidationFailed,
+      fields: { email: ['Enter a valid email address.'] },
+    });
   });
 
   it('hides an unexpected error behind INTERNAL', async () => {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { connect, ErrorCode as NatsErrorCode, headers as natsHeaders, JSONCodec, NatsConnection, NatsError } from 'nats';
+import {
+  connect,
+  ErrorCode as NatsErrorCode,
+  headers as natsHeaders,
+  JSONCodec,
+  NatsConnection,
+  NatsError,
+} from 'nats';
 import { ErrorCode, Headers, isErrorPayload, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
 import { BusError } from './bus.error';
@@ -78,7 +85,10 @@ export class BusClient {
   ): Promise<ReplyOf<C>> {
     const nc = this.connection;
     if (!nc || !this.isConnected) {
-      throw new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable: the message bus cannot be reached');
+      throw new BusError(
+        ErrorCode.Unavailable,
+        'Service temporarily unavailable: the message bus cannot be reached',
+      );
     }
     const h = natsHeaders();
     h.set(Headers.correlationId, currentCorrelationId() ?? newCorrelationId());

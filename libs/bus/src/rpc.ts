@@ -95,9 +95,11 @@ export const BusController = () =>
  * The user id the gateway authenticated (`x-caller-id`), `'admin'` for the operator's CLI, or
  * undefined for system calls. Services still check what this caller may touch.
  */
-export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): number | 'admin' | undefined => {
-  const raw = headerOf(ctx, Headers.caller);
-  if (raw === 'admin') return 'admin';
-  const id = raw ? Number(raw) : NaN;
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-});
+export const Caller = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): number | 'admin' | undefined => {
+    const raw = headerOf(ctx, Headers.caller);
+    if (raw === 'admin') return 'admin';
+    const id = raw ? Number(raw) : NaN;
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  },
+);

@@ -1,4 +1,13 @@
-import { DynamicModule, Global, INestApplication, Injectable, Logger, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  INestApplication,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';

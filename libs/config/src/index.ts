@@ -75,14 +75,21 @@ export const port = (defaultValue: number) => z.coerce.number().int().min(0).max
 
 export const positiveInt = (defaultValue: number) => z.coerce.number().int().positive().default(defaultValue);
 
-export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
 
 /** Infrastructure every service shares: the bus and its request timeout. */
 export const busSchema = {
   NATS_SERVERS: z
     .string()
     .default('nats://127.0.0.1:4222')
-    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   BUS_TIMEOUT_MS: positiveInt(5000),
   LOG_LEVEL: logLevel,
 };

@@ -17,7 +17,10 @@ export interface EventContract<Payload> {
   readonly __payload?: Payload;
 }
 
-export const request = <Req, Rep>(subject: string): RequestContract<Req, Rep> => ({ subject, kind: 'request' });
+export const request = <Req, Rep>(subject: string): RequestContract<Req, Rep> => ({
+  subject,
+  kind: 'request',
+});
 export const event = <Payload>(subject: string): EventContract<Payload> => ({ subject, kind: 'event' });
 
 export type RequestOf<C> = C extends RequestContract<infer Req, unknown> ? Req : never;

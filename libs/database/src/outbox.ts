@@ -117,10 +117,20 @@ export class OutboxRelay implements OnApplicationShutdown {
           .setOnLocked('skip_locked')
           .getMany();
         for (const row of rows) {
-          await publishEvent(nc, row.subject, row.payload, `${dbName}-outbox-${row.id}`, row.correlationId ?? undefined);
+          await publishEvent(
+            nc,
+            row.subject,
+            row.payload,
+            `${dbName}-outbox-${row.id}`,
+            row.correlationId ?? undefined,
+          );
         }
         if (rows.length) {
-          await manager.update(OutboxMessage, rows.map((r) => r.id), { publishedAt: new Date() });
+          await manager.update(
+            OutboxMessage,
+            rows.map((r) => r.id),
+            { publishedAt: new Date() },
+          );
         }
         return rows.length;
       });

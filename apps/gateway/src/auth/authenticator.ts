@@ -7,7 +7,8 @@ import { ApiError } from '../errors/api-error';
 
 export const SESSION_COOKIE = 'sessionid';
 
-const unauthorized = (detail: string) => new ApiError(401, detail, undefined, { 'WWW-Authenticate': 'Token' });
+const unauthorized = (detail: string) =>
+  new ApiError(401, detail, undefined, { 'WWW-Authenticate': 'Token' });
 
 /** A JWT-shaped value: three base64url parts whose first decodes to a JSON header. */
 export function looksLikeJwt(value: string): boolean {
@@ -41,7 +42,8 @@ export class Authenticator {
       const scheme = parts[0]?.toLowerCase();
       if (scheme === 'token') {
         if (parts.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
-        if (parts.length > 2) throw unauthorized('Invalid token header. Token string should not contain spaces.');
+        if (parts.length > 2)
+          throw unauthorized('Invalid token header. Token string should not contain spaces.');
         if (!this.config.legacyTokenAuth) {
           throw unauthorized(
             'Authentication token no longer valid: legacy token authentication has been disabled for this organization',

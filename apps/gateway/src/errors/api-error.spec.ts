@@ -25,8 +25,12 @@ describe('bus error → HTTP', () => {
   });
 
   it('asks a rate-limited client to come back later, and a 401 to use a token', () => {
-    expect(toApiError(new BusError(ErrorCode.RateLimited, 'slow down', undefined, 30)).headers['Retry-After']).toBe('30');
-    expect(toApiError(new BusError(ErrorCode.Unauthenticated, 'Invalid token.')).headers['WWW-Authenticate']).toBe('Token');
+    expect(
+      toApiError(new BusError(ErrorCode.RateLimited, 'slow down', undefined, 30)).headers['Retry-After'],
+    ).toBe('30');
+    expect(
+      toApiError(new BusError(ErrorCode.Unauthenticated, 'Invalid token.')).headers['WWW-Authenticate'],
+    ).toBe('Token');
     expect(toApiError(new BusError(ErrorCode.Unavailable, 'down')).headers['Retry-After']).toBe('5');
   });
 });

@@ -15,9 +15,12 @@ export class ApiError extends Error {
 }
 
 export const notFound = (detail = 'Not found.') => new ApiError(404, detail);
-export const forbidden = (detail = 'You do not have permission to perform this action.') => new ApiError(403, detail);
+export const forbidden = (detail = 'You do not have permission to perform this action.') =>
+  new ApiError(403, detail);
 export const notAuthenticated = () =>
-  new ApiError(401, 'Authentication credentials were not provided.', undefined, { 'WWW-Authenticate': 'Token' });
+  new ApiError(401, 'Authentication credentials were not provided.', undefined, {
+    'WWW-Authenticate': 'Token',
+  });
 export const methodNotAllowed = (method: string) => new ApiError(405, `Method "${method}" not allowed.`);
 export const validationFailed = (fields: FieldErrors) => new ApiError(400, 'Validation error', fields);
 

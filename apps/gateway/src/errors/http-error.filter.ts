@@ -32,7 +32,8 @@ function fromBodyParser(error: BodyParserError): ApiError | undefined {
 export function toApiErrorFromUnknown(exception: unknown, logger: Logger): ApiError {
   if (exception instanceof ApiError) return exception;
   if (exception instanceof BusError) return toApiError(exception);
-  const parserError = typeof exception === 'object' && exception !== null ? fromBodyParser(exception) : undefined;
+  const parserError =
+    typeof exception === 'object' && exception !== null ? fromBodyParser(exception) : undefined;
   if (parserError) return parserError;
   if (exception instanceof HttpException) {
     // The gateway raises ApiError itself; an HttpException comes from the framework (unknown
@@ -40,7 +41,11 @@ export function toApiErrorFromUnknown(exception: unknown, logger: Logger): ApiEr
     const status = exception.getStatus();
     if (status === 404) return new ApiError(404, 'Not found.');
     if (status === 405) return new ApiError(405, 'Method not allowed.');
-    if (status === 400 && exception.message !== 'Bad Request' && /JSON|Unexpected|Expected/.test(exception.message)) {
+    if (
+      status === 400 &&
+      exception.message !== 'Bad Request' &&
+      /JSON|Unexpected|Expected/.test(exception.message)
+    ) {
       return new ApiError(400, 'JSON parse error - the request body is not valid JSON.');
     }
     if (status === 400) return new ApiError(400, 'Malformed request.');

@@ -20,14 +20,23 @@ describe('parseId', () => {
 });
 
 describe('parseBody', () => {
-  const schema = z.object({ first_name: charField().optional(), allow_newsletters: booleanField.nullable().optional() });
+  const schema = z.object({
+    first_name: charField().optional(),
+    allow_newsletters: booleanField.nullable().optional(),
+  });
 
   it('coerces numbers like DRF and reads form booleans', () => {
-    expect(parseBody(schema, { first_name: 12, allow_newsletters: 'on' })).toEqual({ first_name: '12', allow_newsletters: true });
+    expect(parseBody(schema, { first_name: 12, allow_newsletters: 'on' })).toEqual({
+      first_name: '12',
+      allow_newsletters: true,
+    });
   });
 
   it('drops unknown and prototype keys', () => {
-    const parsed = parseBody(schema, JSON.parse('{"__proto__": {"admin": true}, "is_superuser": true, "first_name": "a"}'));
+    const parsed = parseBody(
+      schema,
+      JSON.parse('{"__proto__": {"admin": true}, "is_superuser": true, "first_name": "a"}'),
+    );
     expect(parsed).toEqual({ first_name: 'a' });
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });

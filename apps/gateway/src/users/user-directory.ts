@@ -36,7 +36,11 @@ export class UserDirectory {
   /** The membership of `userId` in `organizationId`, or 404 as if the user did not exist. */
   async member(organizationId: number, userId: number, callerId: number): Promise<MemberDto> {
     try {
-      return await this.bus.request(InvitationsSubjects.getMember, { organizationId, userId }, { caller: callerId });
+      return await this.bus.request(
+        InvitationsSubjects.getMember,
+        { organizationId, userId },
+        { caller: callerId },
+      );
     } catch (error) {
       if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(NO_USER);
       throw error;
@@ -48,7 +52,10 @@ export class UserDirectory {
   }
 
   /** Renders users in the order of `members`; accounts that no longer exist are left out. */
-  async render(members: Array<Pick<MemberDto, 'userId' | 'deletedAt'>>, callerId: number): Promise<UserJson[]> {
+  async render(
+    members: Array<Pick<MemberDto, 'userId' | 'deletedAt'>>,
+    callerId: number,
+  ): Promise<UserJson[]> {
     if (members.length === 0) return [];
     const userIds = members.map((m) => m.userId);
     const [accounts, profiles, contexts] = await Promise.all([

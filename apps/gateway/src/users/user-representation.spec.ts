@@ -42,10 +42,24 @@ describe('initials', () => {
 
 describe('renderUser', () => {
   it('keeps Label Studio field order and meta of the active organization', () => {
-    const user = renderUser(account(), profile({ firstName: 'Ann', lastName: 'Lee' }), context, { publicHost: '' });
+    const user = renderUser(account(), profile({ firstName: 'Ann', lastName: 'Lee' }), context, {
+      publicHost: '',
+    });
     expect(Object.keys(user)).toEqual([
-      'id', 'first_name', 'last_name', 'username', 'email', 'last_activity', 'custom_hotkeys', 'avatar',
-      'initials', 'phone', 'active_organization', 'active_organization_meta', 'allow_newsletters', 'date_joined',
+      'id',
+      'first_name',
+      'last_name',
+      'username',
+      'email',
+      'last_activity',
+      'custom_hotkeys',
+      'avatar',
+      'initials',
+      'phone',
+      'active_organization',
+      'active_organization_meta',
+      'allow_newsletters',
+      'date_joined',
     ]);
     expect(user).toMatchObject({
       initials: 'AL',
@@ -55,7 +69,12 @@ describe('renderUser', () => {
   });
 
   it('renders a user without an active organization with empty meta', () => {
-    const user = renderUser(account(), profile(), { userId: 7, activeOrganization: null }, { publicHost: '' });
+    const user = renderUser(
+      account(),
+      profile(),
+      { userId: 7, activeOrganization: null },
+      { publicHost: '' },
+    );
     expect(user.active_organization).toBeNull();
     expect(user.active_organization_meta).toEqual({ title: '', email: '' });
   });

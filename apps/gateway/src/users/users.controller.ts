@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { IdentitySubjects, InvitationsSubjects, PrincipalDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient } from '@app/bus';
@@ -66,7 +55,11 @@ export class UsersController {
   @Post(['api/current-user/reset-token', 'api/current-user/reset-token/'])
   @HttpCode(201)
   resetToken(@CurrentPrincipal() caller: PrincipalDto) {
-    return this.bus.request(IdentitySubjects.resetToken, { userId: caller.userId }, { caller: caller.userId });
+    return this.bus.request(
+      IdentitySubjects.resetToken,
+      { userId: caller.userId },
+      { caller: caller.userId },
+    );
   }
 
   @Get(['api/users', 'api/users/'])
@@ -138,7 +131,11 @@ export class UsersController {
       customHotkeys: input.custom_hotkeys,
     };
     if (Object.values(profileChange).some((v) => v !== undefined)) {
-      await this.bus.request(ProfilesSubjects.updateProfile, { userId, ...profileChange }, { caller: caller.userId });
+      await this.bus.request(
+        ProfilesSubjects.updateProfile,
+        { userId, ...profileChange },
+        { caller: caller.userId },
+      );
     }
     if (input.username !== undefined) {
       await this.bus.request(

@@ -29,19 +29,17 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): RawHt
 
 export function page(title: string, body: RawHtml): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Label Studio</title>
-<link rel="stylesheet" href="/static/app.css">
-</head>
-<body>
-<main class="card">
-${body}
-</main>
-</body>
-</html>`.html;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · Label Studio</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <main class="card">${body}</main>
+      </body>
+    </html>`.html;
 }
 
 export const STYLESHEET = `

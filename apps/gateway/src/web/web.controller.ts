@@ -71,13 +71,18 @@ export class WebController {
   async signupForm(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
     if (await this.isLoggedIn(req)) return res.redirect(302, safeNext(query.next));
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    this.sendPage(res, 200, signupPage({ csrf, action: actionWith('/user/signup/', query), loginHref: '/user/login/' }));
+    this.sendPage(
+      res,
+      200,
+      signupPage({ csrf, action: actionWith('/user/signup/', query), loginHref: '/user/login/' }),
+    );
   }
 
   @Post(['user/signup', 'user/signup/'])
   async signupSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
     const csrfProblem = csrfFailure(req);
-    if (csrfProblem) return this.sendPage(res, 403, messagePage('Forbidden', 'CSRF verification failed. Request aborted.'));
+    if (csrfProblem)
+      return this.sendPage(res, 403, messagePage('Forbidden', 'CSRF verification failed. Request aborted.'));
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
     const email = field(req.body, 'email');
     const action = actionWith('/user/signup/', query);
@@ -98,7 +103,11 @@ export class WebController {
         return this.sendPage(res, 403, messagePage('Signup is restricted', error.message));
       }
       if (error.code === ErrorCode.ValidationFailed || error.code === ErrorCode.Conflict) {
-        return this.sendPage(res, 200, signupPage({ csrf, action, email, errors: errorsOf(error), loginHref: '/user/login/' }));
+        return this.sendPage(
+          res,
+          200,
+          signupPage({ csrf, action, email, errors: errorsOf(error), loginHref: '/user/login/' }),
+        );
       }
       throw error;
     }
@@ -108,13 +117,18 @@ export class WebController {
   async loginForm(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
     if (await this.isLoggedIn(req)) return res.redirect(302, safeNext(query.next));
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    this.sendPage(res, 200, loginPage({ csrf, action: actionWith('/user/login/', query), signupHref: '/user/signup/' }));
+    this.sendPage(
+      res,
+      200,
+      loginPage({ csrf, action: actionWith('/user/login/', query), signupHref: '/user/signup/' }),
+    );
   }
 
   @Post(['user/login', 'user/login/'])
   async loginSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
     const csrfProblem = csrfFailure(req);
-    if (csrfProblem) return this.sendPage(res, 403, messagePage('Forbidden', 'CSRF verification failed. Request aborted.'));
+    if (csrfProblem)
+      return this.sendPage(res, 403, messagePage('Forbidden', 'CSRF verification failed. Request aborted.'));
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
     const email = field(req.body, 'email');
     const action = actionWith('/user/login/', query);

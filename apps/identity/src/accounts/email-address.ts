@@ -16,7 +16,7 @@ const LITERAL_PART = /^\[([A-F0-9:.]+)\]$/i;
 const DOMAIN_ALLOWLIST = new Set(['localhost']);
 
 /** C0 controls (NUL included), DEL and C1 controls: never part of an address we accept. */
- 
+
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

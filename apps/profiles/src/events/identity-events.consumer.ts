@@ -78,7 +78,11 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   }
 
   /** A malformed event can never succeed: it is logged and acknowledged instead of retried forever. */
-  private parse<S extends z.ZodTypeAny>(schema: S, payload: unknown, contract: EventContract<unknown>): z.infer<S> | undefined {
+  private parse<S extends z.ZodTypeAny>(
+    schema: S,
+    payload: unknown,
+    contract: EventContract<unknown>,
+  ): z.infer<S> | undefined {
     const result = schema.safeParse(payload);
     if (result.success) return result.data;
     this.logger.warn({ subject: contract.subject, issues: result.error.issues }, 'Malformed event skipped');

@@ -7,7 +7,9 @@ const messageFor = (input: unknown): string => {
 };
 
 const manyHotkeys = (count: number) =>
-  Object.fromEntries(Array.from({ length: count }, (_, i) => [`editor:action${i}`, { key: `ctrl+${i % 10}` }]));
+  Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`editor:action${i}`, { key: `ctrl+${i % 10}` }]),
+  );
 
 describe('validateCustomHotkeys', () => {
   it('accepts Label Studio examples, with and without "active"', () => {
@@ -47,7 +49,9 @@ describe('validateCustomHotkeys', () => {
   });
 
   it('refuses an action key without a section:action separator', () => {
-    expect(messageFor({ editorsave: { key: 'a' } })).toBe("Action key 'editorsave' must be in 'section:action' format");
+    expect(messageFor({ editorsave: { key: 'a' } })).toBe(
+      "Action key 'editorsave' must be in 'section:action' format",
+    );
   });
 
   it.each([':save', 'editor:', ' :save', 'editor:  '])('refuses %j with an empty part', (actionKey) => {
@@ -65,11 +69,15 @@ describe('validateCustomHotkeys', () => {
   });
 
   it('refuses hotkey data without a key', () => {
-    expect(messageFor({ 'editor:save': { active: true } })).toBe("Missing 'key' in hotkey data for 'editor:save'");
+    expect(messageFor({ 'editor:save': { active: true } })).toBe(
+      "Missing 'key' in hotkey data for 'editor:save'",
+    );
   });
 
   it.each([[''], [null], [5], [{ combo: 'a' }]])('refuses the key %j', (key) => {
-    expect(messageFor({ 'editor:save': { key } })).toBe("Key combination for 'editor:save' must be a non-empty string");
+    expect(messageFor({ 'editor:save': { key } })).toBe(
+      "Key combination for 'editor:save' must be a non-empty string",
+    );
   });
 
   it('accepts a 50-character key and refuses 51', () => {
@@ -92,31 +100,44 @@ describe('validateCustomHotkeys', () => {
   });
 
   it.each([['yes'], [1], [null]])('refuses active=%j', (active) => {
-    expect(messageFor({ 'editor:save': { key: 'ctrl+s', active } })).toBe("Active flag for 'editor:save' must be a boolean");
-  });
-
-  it.each(['ctrl+é', 'ctrl+s\u0000', 'ctrl+\ts', 'ctrl+😀'])('refuses the key %j as having invalid characters', (key) => {
-    expect(messageFor({ 'editor:save': { key } })).toBe(
-      `Key combination '${key}' for 'editor:save' contains invalid characters`,
+    expect(messageFor({ 'editor:save': { key: 'ctrl+s', active } })).toBe(
+      "Active flag for 'editor:save' must be a boolean",
     );
   });
 
+  it.each(['ctrl+é', 'ctrl+s\u0000', 'ctrl+\ts', 'ctrl+😀'])(
+    'refuses the key %j as having invalid characters',
+    (key) => {
+      expect(messageFor({ 'editor:save': { key } })).toBe(
+        `Key combination '${key}' for 'editor:save' contains invalid characters`,
+      );
+    },
+  );
+
   it('accepts every punctuation mark of the allowed pattern', () => {
-    expect(validateCustomHotkeys({ 'editor:save': { key: `[]\\;'".,/\`~!@#$%^&*()_={}|:<>?-` } }).ok).toBe(true);
+    expect(validateCustomHotkeys({ 'editor:save': { key: `[]\\;'".,/\`~!@#$%^&*()_={}|:<>?-` } }).ok).toBe(
+      true,
+    );
   });
 
   it('refuses a modifier position holding more than 20 characters', () => {
     const key = `${'x'.repeat(21)}+s`;
-    expect(messageFor({ 'editor:save': { key } })).toBe(`Invalid modifier or key '${'x'.repeat(21)}' in key combination '${key}'`);
+    expect(messageFor({ 'editor:save': { key } })).toBe(
+      `Invalid modifier or key '${'x'.repeat(21)}' in key combination '${key}'`,
+    );
     expect(validateCustomHotkeys({ 'editor:save': { key: `${'x'.repeat(20)}+s` } }).ok).toBe(true);
   });
 
   it('refuses control characters in action keys (NUL cannot be stored in jsonb)', () => {
-    expect(messageFor({ 'editor:sa\u0000ve': { key: 'a' } })).toBe("Action key 'editor:sa\u0000ve' contains invalid characters");
+    expect(messageFor({ 'editor:sa\u0000ve': { key: 'a' } })).toBe(
+      "Action key 'editor:sa\u0000ve' contains invalid characters",
+    );
   });
 
   it('keeps only key and active, so nothing else a client sends is stored', () => {
-    const result = validateCustomHotkeys({ 'editor:save': { key: 'ctrl+s', active: false, script: '<img onerror=x>' } });
+    const result = validateCustomHotkeys({
+      'editor:save': { key: 'ctrl+s', active: false, script: '<img onerror=x>' },
+    });
     expect(result).toEqual({ ok: true, value: { 'editor:save': { key: 'ctrl+s', active: false } } });
   });
 

@@ -34,7 +34,8 @@ export interface HotkeyBinding {
   active?: boolean;
 }
 
-export type HotkeysResult = { ok: true; value: Record<string, HotkeyBinding> } | { ok: false; message: string };
+export type HotkeysResult =
+  { ok: true; value: Record<string, HotkeyBinding> } | { ok: false; message: string };
 
 const length = (value: string) => [...value].length;
 
@@ -57,7 +58,8 @@ export function validateCustomHotkeys(input: unknown): HotkeysResult {
     if (length(actionKey) > MAX_ACTION_KEY_LENGTH) {
       return failed(`Action key '${shown(actionKey)}' is too long (max ${MAX_ACTION_KEY_LENGTH} characters)`);
     }
-    if (INVALID_CHARACTERS.test(actionKey)) return failed(`Action key '${actionKey}' contains invalid characters`);
+    if (INVALID_CHARACTERS.test(actionKey))
+      return failed(`Action key '${actionKey}' contains invalid characters`);
     const separator = actionKey.indexOf(':');
     if (separator < 0) return failed(`Action key '${actionKey}' must be in 'section:action' format`);
     const section = actionKey.slice(0, separator);
@@ -72,13 +74,16 @@ export function validateCustomHotkeys(input: unknown): HotkeysResult {
       return failed(`Key combination for '${actionKey}' must be a non-empty string`);
     }
     if (length(keyCombo) > MAX_KEY_COMBO_LENGTH) {
-      return failed(`Key combination for '${actionKey}' is too long (max ${MAX_KEY_COMBO_LENGTH} characters)`);
+      return failed(
+        `Key combination for '${actionKey}' is too long (max ${MAX_KEY_COMBO_LENGTH} characters)`,
+      );
     }
     if (BLOCKED_KEY_COMBINATIONS.includes(keyCombo.toLowerCase().trim())) {
       return failed(`Key combination '${keyCombo}' is not allowed for security reasons`);
     }
     const hasActive = Object.hasOwn(data, 'active');
-    if (hasActive && typeof data.active !== 'boolean') return failed(`Active flag for '${actionKey}' must be a boolean`);
+    if (hasActive && typeof data.active !== 'boolean')
+      return failed(`Active flag for '${actionKey}' must be a boolean`);
     if (!KEY_COMBO_PATTERN.test(keyCombo) || INVALID_CHARACTERS.test(keyCombo)) {
       return failed(`Key combination '${keyCombo}' for '${actionKey}' contains invalid characters`);
     }
@@ -89,7 +94,10 @@ export function validateCustomHotkeys(input: unknown): HotkeysResult {
       }
     }
     // Only the documented fields are kept: nothing else a client sends ends up stored.
-    bindings.push([actionKey, hasActive ? { key: keyCombo, active: data.active as boolean } : { key: keyCombo }]);
+    bindings.push([
+      actionKey,
+      hasActive ? { key: keyCombo, active: data.active as boolean } : { key: keyCombo },
+    ]);
   }
   // fromEntries defines own properties, so an action key such as `__proto__:x` stays plain data.
   return { ok: true, value: Object.fromEntries(bindings) };

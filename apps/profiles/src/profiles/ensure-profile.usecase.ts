@@ -24,7 +24,11 @@ export class EnsureProfileUseCase {
    * consumers run independently): false, and no profile, when it was removed since `registeredAt`.
    */
   async onRegistered(command: EnsureProfileCommand & { registeredAt: Date }): Promise<boolean> {
-    const profile = await this.profiles.ensure(command.userId, command.allowNewsletters, command.registeredAt);
+    const profile = await this.profiles.ensure(
+      command.userId,
+      command.allowNewsletters,
+      command.registeredAt,
+    );
     return profile !== null;
   }
 }

@@ -40,7 +40,10 @@ describe('validateText (DRF CharField, max 256)', () => {
   });
 
   it('refuses unpaired surrogates like DRF', () => {
-    expect(validateText('Ada\ud800')).toEqual({ ok: false, messages: ['Surrogate characters are not allowed: U+D800.'] });
+    expect(validateText('Ada\ud800')).toEqual({
+      ok: false,
+      messages: ['Surrogate characters are not allowed: U+D800.'],
+    });
   });
 
   it.each([[true], [{ $gt: '' }], [['Ada']], [Number.NaN]])('refuses %j as not a string', (value) => {

@@ -40,7 +40,9 @@ describe('toProfileDto', () => {
   });
 
   it('derives the avatar path from the object key when there is one', () => {
-    expect(toProfileDto(profile({ avatarKey: 'ab12cd34-me.png' })).avatar).toBe('/data/avatars/ab12cd34-me.png');
+    expect(toProfileDto(profile({ avatarKey: 'ab12cd34-me.png' })).avatar).toBe(
+      '/data/avatars/ab12cd34-me.png',
+    );
   });
 
   it('passes hotkeys through', () => {

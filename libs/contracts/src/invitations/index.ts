@@ -47,7 +47,9 @@ export interface RemoveUserRequest {
 
 export const InvitationsSubjects = {
   authorizeSignup: request<AuthorizeSignupRequest, AuthorizeSignupReply>('invitations.signup.authorize.v1'),
-  ensureMembership: request<EnsureMembershipRequest, MembershipContextDto>('invitations.membership.ensure.v1'),
+  ensureMembership: request<EnsureMembershipRequest, MembershipContextDto>(
+    'invitations.membership.ensure.v1',
+  ),
   getContext: request<ContextRequest, MembershipContextDto>('invitations.context.get.v1'),
   listContexts: request<ContextListRequest, MembershipContextDto[]>('invitations.context.list.v1'),
   listMembers: request<ListMembersRequest, MemberDto[]>('invitations.member.list.v1'),
