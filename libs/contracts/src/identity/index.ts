@@ -92,6 +92,36 @@ export interface UserLoggedInEvent {
   occurredAt: IsoDate;
 }
 
+export interface FindAccountRequest {
+  email: string;
+}
+export interface ListAllAccountsRequest {
+  offset: number;
+  limit: number;
+}
+/**
+ * Operator account creation (`label-studio create_user` / `start --username`, and the bootstrap
+ * account from LABEL_STUDIO_USERNAME): idempotent — an existing account is left as it is.
+ */
+export interface ProvisionAccountRequest {
+  email: string;
+  password: string;
+  /** At least 5 characters; none: one is generated. */
+  token?: string;
+}
+export interface ProvisionAccountReply {
+  account: AccountDto;
+  created: boolean;
+}
+export interface SetPasswordRequest {
+  userId: number;
+  password: string;
+}
+export interface SetActiveRequest {
+  userId: number;
+  active: boolean;
+}
+
 export const IdentitySubjects = {
   register: request<RegisterRequest, RegisterReply>('identity.account.register.v1'),
   createAccount: request<CreateAccountRequest, AccountDto>('identity.account.create.v1'),
@@ -105,6 +135,13 @@ export const IdentitySubjects = {
   deleteAccount: request<UserIdRequest, Empty>('identity.account.delete.v1'),
   getToken: request<UserIdRequest, TokenReply>('identity.token.get.v1'),
   resetToken: request<UserIdRequest, TokenReply>('identity.token.reset.v1'),
+  findAccount: request<FindAccountRequest, AccountDto>('identity.account.find.v1'),
+  listAllAccounts: request<ListAllAccountsRequest, AccountDto[]>('identity.account.list-all.v1'),
+  provisionAccount: request<ProvisionAccountRequest, ProvisionAccountReply>('identity.account.provision.v1'),
+  /** Same policy as signup; fails when equal to the current one; ends the user's sessions. */
+  setPassword: request<SetPasswordRequest, Empty>('identity.account.set-password.v1'),
+  /** Deactivation ends the user's sessions; tokens of inactive users are refused. */
+  setActive: request<SetActiveRequest, AccountDto>('identity.account.set-active.v1'),
 } as const;
 
 export const IdentityEvents = {

@@ -1,4 +1,4 @@
-import { request, Empty } from '../contract';
+import { event, request, Empty } from '../contract';
 import { IsoDate, OrganizationRefDto } from '../users';
 
 export interface AuthorizeSignupRequest {
@@ -45,6 +45,64 @@ export interface RemoveUserRequest {
   userId: number;
 }
 
+/** Which organization's invite link: the caller's active one (API), or an explicit one / the first (admin CLI). */
+export interface InviteLinkRequest {
+  userId?: number;
+  organizationId?: number;
+}
+export interface InviteLinkDto {
+  organizationId: number;
+  /** The invite token; the link is `/user/signup/?token=<token>`. */
+  token: string;
+}
+
+/** Label Studio's `OrganizationSerializer` fields. */
+export interface OrganizationDto {
+  id: number;
+  title: string;
+  token: string;
+  createdAt: IsoDate;
+  updatedAt: IsoDate;
+  contactInfo: string | null;
+  createdBy: number | null;
+  /** Member user ids, soft-deleted included. */
+  users: number[];
+}
+export interface ListOrganizationsRequest {
+  userId: number;
+}
+export interface GetOrganizationRequest {
+  organizationId: number;
+}
+export interface UpdateOrganizationRequest {
+  organizationId: number;
+  title?: string;
+  contactInfo?: string | null;
+  token?: string;
+}
+export interface RemoveMemberRequest {
+  organizationId: number;
+  userId: number;
+}
+export interface RemoveMemberReply {
+  /** Non-deleted memberships the user still has; 0 means they may no longer sign in. */
+  remainingActiveMemberships: number;
+}
+
+export interface MemberRemovedEvent {
+  organizationId: number;
+  userId: number;
+  removedBy: number | null;
+  remainingActiveMemberships: number;
+  occurredAt: IsoDate;
+}
+
+export const InvitationsEvents = {
+  stream: 'INVITATIONS',
+  subjects: 'invitations.events.>',
+  memberRemoved: event<MemberRemovedEvent>('invitations.events.member.removed.v1'),
+} as const;
+
 export const InvitationsSubjects = {
   authorizeSignup: request<AuthorizeSignupRequest, AuthorizeSignupReply>('invitations.signup.authorize.v1'),
   ensureMembership: request<EnsureMembershipRequest, MembershipContextDto>(
@@ -56,4 +114,11 @@ export const InvitationsSubjects = {
   getMember: request<GetMemberRequest, MemberDto>('invitations.member.get.v1'),
   /** Forget a hard-deleted user's memberships (the organization they own keeps no owner). */
   removeUser: request<RemoveUserRequest, Empty>('invitations.user.remove.v1'),
+  getInviteLink: request<InviteLinkRequest, InviteLinkDto>('invitations.invite-link.get.v1'),
+  resetInviteLink: request<InviteLinkRequest, InviteLinkDto>('invitations.invite-link.reset.v1'),
+  listOrganizations: request<ListOrganizationsRequest, OrganizationDto[]>('invitations.organization.list.v1'),
+  getOrganization: request<GetOrganizationRequest, OrganizationDto>('invitations.organization.get.v1'),
+  updateOrganization: request<UpdateOrganizationRequest, OrganizationDto>('invitations.organization.update.v1'),
+  /** Soft delete (Label Studio's rules: owner only, active organization only, not self). */
+  removeMember: request<RemoveMemberRequest, RemoveMemberReply>('invitations.member.remove.v1'),
 } as const;
