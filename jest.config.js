@@ -26,8 +26,14 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      testTimeout: 60_000,
+      // testTimeout is a global option in Jest 30; per tier it is set by a setup file.
+      setupFilesAfterEnv: ['<rootDir>/test/setup/integration-timeout.ts'],
     },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 120_000 },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
+    },
   ],
 };

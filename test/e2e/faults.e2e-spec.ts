@@ -45,6 +45,17 @@ describe('faults: services and the bus going away', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('refuses a signup with 503 and creates nothing while invitations cannot decide it', async () => {
+    await sut.stack.stopApp('invitations');
+    const dave = new TestBrowser(sut.baseUrl);
+    const res = await dave.signup('dave@example.com', 'dave password 1');
+    expect(res.status).toBe(503);
+    await sut.stack.startApp('invitations');
+    const rows = await sut.query('identity', 'SELECT id FROM account WHERE email = $1', ['dave@example.com']);
+    expect(rows).toHaveLength(0);
+    expect((await dave.signup('dave@example.com', 'dave password 1')).status).toBe(302);
+  });
+
   it('answers 503 without hanging while identity is stopped, and recovers without restarting the gateway', async () => {
     await sut.stack.stopApp('identity');
     const started = Date.now();

@@ -1,9 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { BusClient } from '@app/bus';
+import { API_VERSION } from '../errors/http-error.filter';
 
-/** Liveness: the process answers. Readiness: the bus is connected (the gateway owns no data). */
-@Controller('health')
+/**
+ * Liveness: the process answers. Readiness: the bus is connected (the gateway owns no data).
+ * `/health` and `/api/version` are Label Studio's own, which its SDK calls to check a connection.
+ */
+@Controller()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -11,12 +15,22 @@ export class HealthController {
     private readonly bus: BusClient,
   ) {}
 
-  @Get('live')
+  @Get(['health', 'health/'])
+  labelStudioHealth() {
+    return { status: 'UP' };
+  }
+
+  @Get(['api/version', 'api/version/', 'version', 'version/'])
+  version() {
+    return { release: API_VERSION, edition: 'Community' };
+  }
+
+  @Get('health/live')
   live() {
     return { status: 'ok' };
   }
 
-  @Get('ready')
+  @Get('health/ready')
   @HealthCheck()
   ready() {
     return this.health.check([
