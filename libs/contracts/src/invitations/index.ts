@@ -118,7 +118,9 @@ export const InvitationsSubjects = {
   resetInviteLink: request<InviteLinkRequest, InviteLinkDto>('invitations.invite-link.reset.v1'),
   listOrganizations: request<ListOrganizationsRequest, OrganizationDto[]>('invitations.organization.list.v1'),
   getOrganization: request<GetOrganizationRequest, OrganizationDto>('invitations.organization.get.v1'),
-  updateOrganization: request<UpdateOrganizationRequest, OrganizationDto>('invitations.organization.update.v1'),
+  updateOrganization: request<UpdateOrganizationRequest, OrganizationDto>(
+    'invitations.organization.update.v1',
+  ),
   /** Soft delete (Label Studio's rules: owner only, active organization only, not self). */
   removeMember: request<RemoveMemberRequest, RemoveMemberReply>('invitations.member.remove.v1'),
 } as const;
