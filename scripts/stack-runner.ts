@@ -84,7 +84,12 @@ async function waitReady(url: string, timeoutMs: number, exited: () => boolean):
 export class Stack {
   private readonly children = new Map<AppName, ChildProcess>();
 
-  constructor(readonly options: StackOptions) {}
+  constructor(readonly options: StackOptions) {
+    // Whatever ends this process (a test runner's timeout included) ends the apps with it.
+    process.once('exit', () => {
+      for (const child of this.children.values()) child.kill('SIGKILL');
+    });
+  }
 
   get gatewayUrl(): string {
     return `http://127.0.0.1:${this.options.gatewayPort}`;
