@@ -7,6 +7,10 @@ import { Authenticator } from './auth/authenticator';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
+import { ListMembershipsUseCase } from './organizations/list-memberships.usecase';
+import { MembershipsController } from './organizations/memberships.controller';
+import { OrganizationsController } from './organizations/organizations.controller';
+import { RemoveMembershipUseCase } from './organizations/remove-membership.usecase';
 import { UserDirectory } from './users/user-directory';
 import { UsersController } from './users/users.controller';
 import { SignupUseCase } from './web/signup.usecase';
@@ -22,7 +26,13 @@ export class GatewayModule {
         BusModule.forRoot({ name: 'gateway', ...config.nats }),
         TerminusModule,
       ],
-      controllers: [HealthController, UsersController, WebController],
+      controllers: [
+        HealthController,
+        UsersController,
+        WebController,
+        OrganizationsController,
+        MembershipsController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
@@ -30,6 +40,8 @@ export class GatewayModule {
         AuthGuard,
         UserDirectory,
         SignupUseCase,
+        ListMembershipsUseCase,
+        RemoveMembershipUseCase,
       ],
     };
   }

@@ -2,10 +2,16 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { postgresOptions } from '@app/database';
+import { OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
+import { AuditEntry } from './audit/audit-entry.entity';
+import { AuditLogRepository } from './audit/audit-log.repository';
 import { InvitationsConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
 import { HealthController } from './health/health.controller';
+import { GetInviteLinkUseCase } from './invite-links/get-invite-link.usecase';
+import { InviteLinkTarget } from './invite-links/invite-link-target';
+import { InviteLinksHandler } from './invite-links/invite-links.handler';
+import { ResetInviteLinkUseCase } from './invite-links/reset-invite-link.usecase';
 import { EnsureMembershipUseCase } from './memberships/ensure-membership.usecase';
 import { GetContextsUseCase } from './memberships/get-contexts.usecase';
 import { GetMembersUseCase } from './memberships/get-members.usecase';
@@ -13,17 +19,33 @@ import { MembershipEntity } from './memberships/membership.entity';
 import { MembershipRepository } from './memberships/membership.repository';
 import { MembershipsAccess } from './memberships/memberships.access';
 import { MembershipsHandler } from './memberships/memberships.handler';
+import { RemoveMemberUseCase } from './memberships/remove-member.usecase';
 import { RemoveUserUseCase } from './memberships/remove-user.usecase';
 import { RemovedUserEntity } from './memberships/removed-user.entity';
 import { UserContextEntity } from './memberships/user-context.entity';
 import { UserContextRepository } from './memberships/user-context.repository';
 import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
+import { AuditLogAndOutbox1767312000000 } from './migrations/1767312000000-audit-log-and-outbox';
+import { OrganizationAccess } from './organizations/organization-access';
 import { OrganizationEntity } from './organizations/organization.entity';
 import { OrganizationRepository } from './organizations/organization.repository';
+import { OrganizationsHandler } from './organizations/organizations.handler';
+import { ReadOrganizationsUseCase } from './organizations/read-organizations.usecase';
+import { UpdateOrganizationUseCase } from './organizations/update-organization.usecase';
 import { AuthorizeSignupUseCase, SIGNUP_SETTINGS } from './signup/authorize-signup.usecase';
+import { DatabaseLogger } from './shared/database-logger';
 import { SignupHandler } from './signup/signup.handler';
 
-const ENTITIES = [OrganizationEntity, MembershipEntity, UserContextEntity, RemovedUserEntity];
+const ENTITIES = [
+  OrganizationEntity,
+  MembershipEntity,
+  UserContextEntity,
+  RemovedUserEntity,
+  AuditEntry,
+  OutboxMessage,
+];
+/** In order; never edit one once merged, add a new one. */
+const MIGRATIONS = [InitialSchema1767225600000, AuditLogAndOutbox1767312000000];
 
 /** The invitations service; its configuration is passed in, so tests never touch process.env. */
 @Module({})
@@ -34,18 +56,23 @@ export class InvitationsModule {
       imports: [
         loggingModule('invitations', config.logLevel),
         BusModule.forRoot({ name: 'invitations', ...config.nats }),
-        TypeOrmModule.forRoot(
-          postgresOptions({
-            url: config.databaseUrl,
-            entities: ENTITIES,
-            migrations: [InitialSchema1767225600000],
-          }),
-        ),
+        TypeOrmModule.forRoot({
+          ...postgresOptions({ url: config.databaseUrl, entities: ENTITIES, migrations: MIGRATIONS }),
+          logger: new DatabaseLogger(),
+        }),
         TerminusModule,
       ],
-      controllers: [SignupHandler, MembershipsHandler, HealthController],
+      controllers: [
+        SignupHandler,
+        MembershipsHandler,
+        InviteLinksHandler,
+        OrganizationsHandler,
+        HealthController,
+      ],
       providers: [
         { provide: SIGNUP_SETTINGS, useValue: config.signup },
+        OutboxRelay,
+        AuditLogRepository,
         OrganizationRepository,
         MembershipRepository,
         UserContextRepository,
@@ -55,6 +82,13 @@ export class InvitationsModule {
         GetContextsUseCase,
         GetMembersUseCase,
         RemoveUserUseCase,
+        RemoveMemberUseCase,
+        OrganizationAccess,
+        ReadOrganizationsUseCase,
+        UpdateOrganizationUseCase,
+        InviteLinkTarget,
+        GetInviteLinkUseCase,
+        ResetInviteLinkUseCase,
         IdentityEventsConsumer,
       ],
     };

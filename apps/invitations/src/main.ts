@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { bootstrapService } from '@app/bus';
 import { ConfigError } from '@app/config';
+import { InvitationsEvents } from '@app/contracts';
+import { OutboxRelay } from '@app/database';
 import { ensureDatabase } from '@app/database';
 import { InvitationsConfig, loadInvitationsConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
     servers: config.nats.servers,
     healthPort: config.healthPort,
   });
+  // Facts this service publishes (member removed) leave through its outbox.
+  app.get(OutboxRelay).start({ stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects });
   // After the handlers are up: a service that was down catches up on missed identity events.
   await app.get(IdentityEventsConsumer).start();
 }

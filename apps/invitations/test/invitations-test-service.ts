@@ -1,9 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { ReplyOf, RequestContract, RequestOf } from '@app/contracts';
+import { InvitationsEvents, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
 import { bootstrapService, BusClient, BusError } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { freePort } from '../../../test/support/nats-server';
 import { InvitationsConfig } from '../src/config';
+import { inviteTokenDigest, newInviteToken } from '../src/organizations/invite-token';
 import { IdentityEventsConsumer } from '../src/events/identity-events.consumer';
 import { invitationsServiceModule } from '../src/invitations.module';
 
@@ -37,6 +39,7 @@ export async function startInvitations(config: InvitationsConfig): Promise<Runni
     healthPort,
     host: '127.0.0.1',
   });
+  app.get(OutboxRelay).start({ stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects });
   await app.get(IdentityEventsConsumer).start();
   return { app, healthUrl: `http://127.0.0.1:${healthPort}/health`, stop: () => app.close() };
 }
@@ -52,7 +55,7 @@ export async function failureOf<C extends RequestContract<unknown, unknown>>(
   client: BusClient,
   contract: C,
   payload: RequestOf<C>,
-  caller?: number,
+  caller?: number | 'admin',
 ): Promise<{ code: string; message: string }> {
   try {
     const reply: ReplyOf<C> = await client.request(contract, payload, { caller });
@@ -84,7 +87,7 @@ export class TestTables {
   }
 
   async count(
-    table: 'organization' | 'organization_member' | 'user_context' | 'removed_user',
+    table: 'organization' | 'organization_member' | 'user_context' | 'removed_user' | 'audit_log' | 'outbox',
   ): Promise<number> {
     const result = await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
     return Number(result.rows[0]?.n);
@@ -96,7 +99,37 @@ export class TestTables {
 
   async truncate(): Promise<void> {
     await this.client.query(
-      'TRUNCATE organization, organization_member, user_context, removed_user RESTART IDENTITY CASCADE',
+      'TRUNCATE organization, organization_member, user_context, removed_user, audit_log RESTART IDENTITY CASCADE',
+    );
+    // Outbox ids are JetStream message ids: restarting them would make new events look like repeats.
+    await this.client.query('TRUNCATE outbox');
+  }
+
+  /** An organization besides the first (only the first is founded by a signup). */
+  async insertOrganization(
+    overrides: { title?: string; createdById?: number | null; token?: string } = {},
+  ): Promise<{ id: number; token: string }> {
+    const token = overrides.token ?? newInviteToken();
+    const [row] = await this.rows<{ id: number; token: string }>(
+      `INSERT INTO organization (title, token, token_digest, created_by_id, created_by_email)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id, token`,
+      [
+        overrides.title ?? 'Other organization',
+        token,
+        inviteTokenDigest(token),
+        overrides.createdById ?? null,
+        overrides.createdById ? `user${overrides.createdById}@example.com` : null,
+      ],
+    );
+    return row;
+  }
+
+  /** A membership row as another path (API, CLI) would have made it. */
+  async insertMembership(organizationId: number, userId: number, deleted = false): Promise<void> {
+    await this.rows(
+      `INSERT INTO organization_member (organization_id, user_id, deleted_at)
+       VALUES ($1, $2, ${deleted ? 'now()' : 'NULL'})`,
+      [organizationId, userId],
     );
   }
 

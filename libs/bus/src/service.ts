@@ -11,7 +11,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
-import { acceptCorrelationId, createLogger } from '@app/logging';
+import { acceptCorrelationId, createLogger, redactQuery } from '@app/logging';
 import { BusClient } from './bus.client';
 
 export interface BusSettings {
@@ -66,6 +66,14 @@ export const loggingModule = (service: string, level: string) =>
         return id;
       },
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+      // Invitation links carry their token in the query string: it never reaches a log line.
+      serializers: {
+        req: (req: { url?: string; query?: Record<string, unknown> }) => ({
+          ...req,
+          url: req.url === undefined ? undefined : redactQuery(req.url),
+          query: req.query && 'token' in req.query ? { ...req.query, token: '[redacted]' } : req.query,
+        }),
+      },
     },
   });
 

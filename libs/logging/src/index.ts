@@ -35,6 +35,13 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+const SECRET_QUERY = /([?&](?:token|key|password)=)[^&#]*/gi;
+
+/** A URL as it may be logged: secret-bearing query values are replaced. */
+export function redactQuery(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
 export function createLogger(service: string, level: string): PinoLogger {
   return pino({
     name: service,

@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { IdentitySubjects, InvitationsSubjects, ProfilesSubjects, RegisterReply } from '@app/contracts';
-import { BusClient } from '@app/bus';
+import {
+  ErrorCode,
+  IdentitySubjects,
+  InvitationsSubjects,
+  ProfilesSubjects,
+  RegisterReply,
+} from '@app/contracts';
+import { BusClient, BusError } from '@app/bus';
 
 export interface SignupInput {
   email: string;
@@ -35,18 +41,30 @@ export class SignupUseCase {
       openSession: true,
     });
     const { account } = reply;
+    // Invitations checks the link again as it adds the membership: a reset that committed since
+    // the decision above refuses this signup, and the account just made is taken back.
     const results = await Promise.allSettled([
       this.bus.request(InvitationsSubjects.ensureMembership, {
         userId: account.id,
         email: account.email,
         organizationId: decision.organizationId,
         setActiveOrganization: true,
+        ...(input.inviteToken ? { inviteToken: input.inviteToken } : {}),
       }),
       this.bus.request(ProfilesSubjects.ensureProfile, {
         userId: account.id,
         allowNewsletters: input.allowNewsletters,
       }),
     ]);
+    const [membership] = results;
+    if (
+      membership.status === 'rejected' &&
+      membership.reason instanceof BusError &&
+      membership.reason.code === ErrorCode.SignupForbidden
+    ) {
+      await this.takeBack(account.id);
+      throw membership.reason;
+    }
     for (const result of results) {
       if (result.status === 'rejected') {
         // Not an error for the user: the registration event completes the account when the
@@ -55,5 +73,15 @@ export class SignupUseCase {
       }
     }
     return reply;
+  }
+
+  /** Deletes the account of a refused signup (its token and session go with it). */
+  private async takeBack(userId: number): Promise<void> {
+    try {
+      await this.bus.request(IdentitySubjects.deleteAccount, { userId });
+    } catch (error) {
+      this.logger.error(`Account ${userId} of a refused signup could not be deleted: ${String(error)}`);
+      throw error;
+    }
   }
 }

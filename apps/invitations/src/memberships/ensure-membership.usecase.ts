@@ -1,9 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, MembershipContextDto } from '@app/contracts';
-import { fail } from '@app/bus';
+import { fail, ServiceError } from '@app/bus';
+import { AuditLogRepository } from '../audit/audit-log.repository';
+import { SignupSettings } from '../config';
+import { sameInviteToken } from '../organizations/invite-token';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationRepository } from '../organizations/organization.repository';
+import { SIGNUP_SETTINGS } from '../signup/authorize-signup.usecase';
+import { decideSignup } from '../signup/signup-policy';
 import { BusCaller, EnsureMembershipInput } from './membership-requests.schema';
 import { MembershipRepository } from './membership.repository';
 import { toMembershipContext } from './membership.mapper';
@@ -12,6 +17,11 @@ import { MembershipsAccess } from './memberships.access';
 
 /** Label Studio's `save_user`: the first account founds this organization. */
 export const FIRST_ORGANIZATION_TITLE = 'Label Studio';
+
+export interface EnsureMembershipOptions {
+  /** This call completes a web signup (the gateway's), so it is the one recorded as 'signup'. */
+  auditSignup?: boolean;
+}
 
 /**
  * Puts a new account into its organization. Called by the signup flow and, durably, for every
@@ -25,9 +35,15 @@ export class EnsureMembershipUseCase {
     private readonly memberships: MembershipRepository,
     private readonly contexts: UserContextRepository,
     private readonly access: MembershipsAccess,
+    private readonly audit: AuditLogRepository,
+    @Inject(SIGNUP_SETTINGS) private readonly settings: SignupSettings,
   ) {}
 
-  async execute(input: EnsureMembershipInput, caller?: BusCaller): Promise<MembershipContextDto> {
+  async execute(
+    input: EnsureMembershipInput,
+    caller?: BusCaller,
+    options: EnsureMembershipOptions = {},
+  ): Promise<MembershipContextDto> {
     if (typeof caller === 'number') {
       // A user may only bring others into an organization they are an active member of.
       if (
@@ -37,22 +53,45 @@ export class EnsureMembershipUseCase {
         fail(ErrorCode.NotFound, 'Organization not found');
       }
     }
-    return this.dataSource.transaction(async (manager) => {
-      await this.contexts.lockUser(manager, input.userId);
-      if (await this.contexts.isRemoved(manager, input.userId)) fail(ErrorCode.NotFound, 'User not found');
-      const organization = await this.organizationToJoin(manager, input);
-      await this.memberships.addIfAbsent(manager, input.userId, organization.id);
-      if (input.setActiveOrganization)
-        await this.contexts.activateIfUnset(manager, input.userId, organization.id);
-      const active = await this.contexts.activeOrganizations([input.userId], manager);
-      return toMembershipContext(input.userId, active.get(input.userId) ?? null);
-    });
+    const viaInvite = !!input.inviteToken;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await this.contexts.lockUser(manager, input.userId);
+        if (await this.contexts.isRemoved(manager, input.userId)) fail(ErrorCode.NotFound, 'User not found');
+        const organization = await this.organizationToJoin(manager, input);
+        await this.memberships.addIfAbsent(manager, input.userId, organization.id);
+        if (input.setActiveOrganization)
+          await this.contexts.activateIfUnset(manager, input.userId, organization.id);
+        if (options.auditSignup) {
+          await this.audit.record(
+            {
+              action: 'signup',
+              subjectUserId: input.userId,
+              details: { organizationId: organization.id, viaInvite },
+            },
+            manager,
+          );
+        }
+        const active = await this.contexts.activeOrganizations([input.userId], manager);
+        return toMembershipContext(input.userId, active.get(input.userId) ?? null);
+      });
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === ErrorCode.SignupForbidden) {
+        await this.audit.record({
+          action: 'signup.refused',
+          subjectUserId: input.userId,
+          details: { organizationId: input.organizationId, viaInvite, reason: 'invite link no longer valid' },
+        });
+      }
+      throw error;
+    }
   }
 
   private async organizationToJoin(
     manager: EntityManager,
     input: EnsureMembershipInput,
   ): Promise<OrganizationEntity> {
+    if (input.inviteToken) return this.organizationOfInvite(manager, input.organizationId, input.inviteToken);
     if (input.organizationId !== null) {
       return (
         (await this.organizations.findById(input.organizationId, manager)) ??
@@ -68,5 +107,26 @@ export class EnsureMembershipUseCase {
         email: input.email,
       }))
     );
+  }
+
+  /**
+   * The link was valid when the signup was authorized, but a reset may have committed since. The
+   * row is read under a share lock that a reset's update lock waits for: from here to the commit
+   * the token cannot change, so the membership is added only while the link is still valid.
+   */
+  private async organizationOfInvite(
+    manager: EntityManager,
+    organizationId: number | null,
+    inviteToken: string,
+  ): Promise<OrganizationEntity> {
+    const organization =
+      organizationId === null ? null : await this.organizations.lock(manager, organizationId, 'share');
+    if (organization && sameInviteToken(inviteToken, organization.token)) return organization;
+    const decision = decideSignup({
+      restricted: this.settings.disableSignupWithoutLink,
+      invite: { kind: 'invalid' },
+      firstOrganizationId: null,
+    });
+    return fail(ErrorCode.SignupForbidden, decision.allowed ? 'Signup refused' : decision.message);
   }
 }

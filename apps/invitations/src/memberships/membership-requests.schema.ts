@@ -13,6 +13,8 @@ export const ensureMembershipSchema = z.object({
     .regex(/^[^\s\p{Cc}]+$/u, 'Enter a valid email address.'),
   organizationId: idSchema.nullable(),
   setActiveOrganization: z.boolean(),
+  // Only compared with the stored token; its format was judged when the signup was authorized.
+  inviteToken: z.string().max(256).optional(),
 });
 export type EnsureMembershipInput = z.infer<typeof ensureMembershipSchema>;
 
@@ -21,6 +23,7 @@ export const contextListSchema = z.object({ userIds: z.array(idSchema).max(1000)
 export const listMembersSchema = z.object({ organizationId: idSchema });
 export const getMemberSchema = z.object({ organizationId: idSchema, userId: idSchema });
 export const removeUserSchema = z.object({ userId: idSchema });
+export const removeMemberSchema = z.object({ organizationId: idSchema, userId: idSchema });
 
 /** Who a request acts for (`@Caller()`): a user id, the operator's CLI, or a system call (undefined). */
 export type BusCaller = number | 'admin' | undefined;

@@ -5,6 +5,7 @@ import { MembershipEntity } from './membership.entity';
 
 export function toMemberDto(membership: MembershipEntity): MemberDto {
   return {
+    id: membership.id,
     userId: membership.userId,
     organizationId: membership.organizationId,
     deletedAt: membership.deletedAt?.toISOString() ?? null,

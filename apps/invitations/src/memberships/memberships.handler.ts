@@ -1,5 +1,11 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Empty, InvitationsSubjects, MemberDto, MembershipContextDto } from '@app/contracts';
+import {
+  Empty,
+  InvitationsSubjects,
+  MemberDto,
+  MembershipContextDto,
+  RemoveMemberReply,
+} from '@app/contracts';
 import { BusController, Caller, parsePayload } from '@app/bus';
 import { EnsureMembershipUseCase } from './ensure-membership.usecase';
 import { GetContextsUseCase } from './get-contexts.usecase';
@@ -11,8 +17,10 @@ import {
   ensureMembershipSchema,
   getMemberSchema,
   listMembersSchema,
+  removeMemberSchema,
   removeUserSchema,
 } from './membership-requests.schema';
+import { RemoveMemberUseCase } from './remove-member.usecase';
 import { RemoveUserUseCase } from './remove-user.usecase';
 
 @BusController()
@@ -22,11 +30,15 @@ export class MembershipsHandler {
     private readonly contexts: GetContextsUseCase,
     private readonly members: GetMembersUseCase,
     private readonly removeUser: RemoveUserUseCase,
+    private readonly removeMember: RemoveMemberUseCase,
   ) {}
 
   @MessagePattern(InvitationsSubjects.ensureMembership.subject)
   ensure(@Payload() payload: unknown, @Caller() caller: BusCaller): Promise<MembershipContextDto> {
-    return this.ensureMembership.execute(parsePayload(ensureMembershipSchema, payload), caller);
+    // The web signup is the one call without a caller (POST /api/users/ names its user).
+    return this.ensureMembership.execute(parsePayload(ensureMembershipSchema, payload), caller, {
+      auditSignup: caller === undefined,
+    });
   }
 
   @MessagePattern(InvitationsSubjects.getContext.subject)
@@ -53,5 +65,14 @@ export class MembershipsHandler {
   @MessagePattern(InvitationsSubjects.removeUser.subject)
   remove(@Payload() payload: unknown): Promise<Empty> {
     return this.removeUser.execute(parsePayload(removeUserSchema, payload).userId);
+  }
+
+  @MessagePattern(InvitationsSubjects.removeMember.subject)
+  removeFromOrganization(
+    @Payload() payload: unknown,
+    @Caller() caller: BusCaller,
+  ): Promise<RemoveMemberReply> {
+    const { organizationId, userId } = parsePayload(removeMemberSchema, payload);
+    return this.removeMember.execute(organizationId, userId, caller);
   }
 }

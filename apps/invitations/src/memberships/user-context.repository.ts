@@ -61,6 +61,19 @@ export class UserContextRepository {
     return found;
   }
 
+  async activeOrganizationId(manager: EntityManager, userId: number): Promise<number | null> {
+    const context = await manager.findOneBy(UserContextEntity, { userId });
+    return context?.activeOrganizationId ?? null;
+  }
+
+  async setActive(manager: EntityManager, userId: number, organizationId: number | null): Promise<void> {
+    await manager.query(
+      `INSERT INTO user_context (user_id, active_organization_id) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET active_organization_id = EXCLUDED.active_organization_id`,
+      [userId, organizationId],
+    );
+  }
+
   async delete(manager: EntityManager, userId: number): Promise<void> {
     await manager.delete(UserContextEntity, { userId });
   }

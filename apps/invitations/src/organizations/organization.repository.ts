@@ -25,6 +25,65 @@ export class OrganizationRepository {
     return manager.findOneBy(OrganizationEntity, { id });
   }
 
+  /**
+   * Reads the row and locks it until the transaction ends: `share` for a signup re-checking its
+   * invite token, `update` for whoever changes the token. The two conflict, so a signup either
+   * commits before a reset takes the lock or reads the new token after it commits.
+   */
+  async lock(
+    manager: EntityManager,
+    id: number,
+    mode: 'share' | 'update',
+  ): Promise<OrganizationEntity | null> {
+    return manager.findOne(OrganizationEntity, {
+      where: { id },
+      lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' },
+    });
+  }
+
+  /** Organizations where the user has a non-deleted membership, by id. */
+  async listForActiveMember(userId: number): Promise<OrganizationEntity[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(OrganizationEntity, 'o')
+      .innerJoin(
+        'organization_member',
+        'm',
+        'm.organization_id = o.id AND m.user_id = :userId AND m.deleted_at IS NULL',
+        { userId },
+      )
+      .orderBy('o.id', 'ASC')
+      .getMany();
+  }
+
+  /** Label Studio's `has_organization`: the user owns (created) some organization. */
+  async isOwner(userId: number): Promise<boolean> {
+    return this.dataSource.manager.existsBy(OrganizationEntity, { createdById: userId });
+  }
+
+  /**
+   * Token and digest change in one statement, so no reader ever sees one without the other; the
+   * old link stops matching from the commit on (signups read the row, nothing caches it).
+   */
+  async replaceInviteToken(manager: EntityManager, id: number, token: string): Promise<void> {
+    await manager.update(OrganizationEntity, { id }, { token, tokenDigest: inviteTokenDigest(token) });
+  }
+
+  async update(
+    manager: EntityManager,
+    id: number,
+    change: { title?: string; contactInfo?: string | null; token?: string },
+  ): Promise<void> {
+    const values: Partial<OrganizationEntity> = {};
+    if (change.title !== undefined) values.title = change.title;
+    if (change.contactInfo !== undefined) values.contactInfo = change.contactInfo;
+    if (change.token !== undefined) {
+      values.token = change.token;
+      values.tokenDigest = inviteTokenDigest(change.token);
+    }
+    // An empty PATCH still touches updated_at, as Django's save() does.
+    await manager.update(OrganizationEntity, { id }, values);
+  }
+
   /** Label Studio's `Organization.objects.first()`: the lowest id. */
   async findFirst(manager: EntityManager = this.dataSource.manager): Promise<OrganizationEntity | null> {
     const [first] = await manager.find(OrganizationEntity, { order: { id: 'ASC' }, take: 1 });

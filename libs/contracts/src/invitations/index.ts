@@ -15,6 +15,12 @@ export interface EnsureMembershipRequest {
   email: string;
   organizationId: number | null;
   setActiveOrganization: boolean;
+  /**
+   * The `?token=` the web signup was authorized with. When given, the link is checked again in
+   * the same transaction that adds the membership: a signup racing a link reset is refused
+   * (SIGNUP_FORBIDDEN) unless it completed before the reset.
+   */
+  inviteToken?: string;
 }
 export interface MembershipContextDto {
   userId: number;
@@ -29,6 +35,8 @@ export interface ContextListRequest {
 }
 
 export interface MemberDto {
+  /** The membership row's id (Label Studio's `OrganizationMember.id`). */
+  id: number;
   userId: number;
   organizationId: number;
   deletedAt: IsoDate | null;
