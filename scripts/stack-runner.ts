@@ -19,6 +19,8 @@ export interface StackOptions {
   secretKey: string;
   /** Extra environment for every app (e.g. LABEL_STUDIO_* settings, BCRYPT_COST). */
   env: Record<string, string | undefined>;
+  /** Extra environment for one app only (e.g. the bootstrap account's password for identity). */
+  appEnv?: Partial<Record<AppName, Record<string, string | undefined>>>;
   /** Where app output goes: inherit prints to the terminal; a function receives lines. */
   output: 'inherit' | ((app: AppName, line: string) => void);
   root: string;
@@ -37,6 +39,29 @@ export function localSecretKey(root: string, fromEnv?: string): string {
   return key;
 }
 
+/**
+ * The local stack of `npm run stack` and `label-studio start`, from the environment: the local
+ * PostgreSQL and NATS by default, gateway on 8080, health ports 8081-8083.
+ */
+export function localStackOptions(
+  root: string,
+  env: Record<string, string | undefined>,
+): Omit<StackOptions, 'output' | 'env'> {
+  return {
+    root,
+    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
+    databasePrefix: env.DATABASE_PREFIX ?? 'ls',
+    natsServers: env.NATS_SERVERS ?? 'nats://127.0.0.1:4222',
+    gatewayPort: Number(env.PORT ?? 8080),
+    healthPorts: [
+      Number(env.IDENTITY_HEALTH_PORT ?? 8081),
+      Number(env.INVITATIONS_HEALTH_PORT ?? 8082),
+      Number(env.PROFILES_HEALTH_PORT ?? 8083),
+    ],
+    secretKey: localSecretKey(root, env.SECRET_KEY),
+  };
+}
+
 function databaseUrl(options: StackOptions, app: AppName): string {
   const url = new URL(options.postgresUrl);
   url.pathname = `/${options.databasePrefix}_${app}`;
@@ -48,6 +73,7 @@ export function appEnv(options: StackOptions, app: AppName): Record<string, stri
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...options.env,
+    ...options.appEnv?.[app],
     NATS_SERVERS: options.natsServers,
     SECRET_KEY: options.secretKey,
   };

@@ -3,26 +3,11 @@
  * environment (defaults: the local services), gateway on http://127.0.0.1:8080. Ctrl-C stops all.
  */
 import { resolve } from 'node:path';
-import { localSecretKey, Stack } from './stack-runner';
+import { localStackOptions, Stack } from './stack-runner';
 
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..');
-  const env = process.env;
-  const stack = new Stack({
-    root,
-    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
-    databasePrefix: env.DATABASE_PREFIX ?? 'ls',
-    natsServers: env.NATS_SERVERS ?? 'nats://127.0.0.1:4222',
-    gatewayPort: Number(env.PORT ?? 8080),
-    healthPorts: [
-      Number(env.IDENTITY_HEALTH_PORT ?? 8081),
-      Number(env.INVITATIONS_HEALTH_PORT ?? 8082),
-      Number(env.PROFILES_HEALTH_PORT ?? 8083),
-    ],
-    secretKey: localSecretKey(root, env.SECRET_KEY),
-    env: {},
-    output: 'inherit',
-  });
+  const stack = new Stack({ ...localStackOptions(root, process.env), env: {}, output: 'inherit' });
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

@@ -9,9 +9,15 @@ import { AccountRepository } from './accounts/account.repository';
 import { AccountsHandler } from './accounts/accounts.handler';
 import { CreateAccountUseCase } from './accounts/create-account.usecase';
 import { DeleteAccountUseCase } from './accounts/delete-account.usecase';
+import { FindAccountUseCase } from './accounts/find-account.usecase';
 import { GetAccountUseCase } from './accounts/get-account.usecase';
 import { ListAccountsUseCase } from './accounts/list-accounts.usecase';
+import { ListAllAccountsUseCase } from './accounts/list-all-accounts.usecase';
+import { OperatorAccountsHandler } from './accounts/operator-accounts.handler';
+import { ProvisionAccountUseCase } from './accounts/provision-account.usecase';
 import { RegisterAccountUseCase } from './accounts/register-account.usecase';
+import { SetActiveUseCase } from './accounts/set-active.usecase';
+import { SetPasswordUseCase } from './accounts/set-password.usecase';
 import { UpdateAccountUseCase } from './accounts/update-account.usecase';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditLogRepository } from './audit/audit-log.repository';
@@ -22,8 +28,11 @@ import { LoginAttempt } from './auth/login-attempt.entity';
 import { LoginThrottleRepository } from './auth/login-throttle.repository';
 import { LoginUseCase } from './auth/login.usecase';
 import { PasswordHasher } from './auth/password-hasher';
+import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
+import { MemberRemovedConsumer } from './events/member-removed.consumer';
 import { DatabaseLogger } from './shared/database-logger';
+import { MigrationsUnderLock } from './shared/migrations-under-lock';
 import { HealthController } from './health/health.controller';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
@@ -58,6 +67,8 @@ export class IdentityModule {
               entities: IDENTITY_ENTITIES,
               migrations: IDENTITY_MIGRATIONS,
             }),
+            // Run by MigrationsUnderLock instead, so replicas starting together take turns.
+            migrationsRun: false,
             logger: new DatabaseLogger(),
           }),
         }),
@@ -69,9 +80,17 @@ export class IdentityModule {
         }),
         TerminusModule,
       ],
-      controllers: [HealthController, AccountsHandler, AuthHandler, TokensHandler, SessionsHandler],
+      controllers: [
+        HealthController,
+        AccountsHandler,
+        OperatorAccountsHandler,
+        AuthHandler,
+        TokensHandler,
+        SessionsHandler,
+      ],
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
+        MigrationsUnderLock,
         OutboxRelay,
         AuditLogRepository,
         AccountRepository,
@@ -96,6 +115,13 @@ export class IdentityModule {
         LogoutUseCase,
         GetTokenUseCase,
         ResetTokenUseCase,
+        FindAccountUseCase,
+        ListAllAccountsUseCase,
+        ProvisionAccountUseCase,
+        SetPasswordUseCase,
+        SetActiveUseCase,
+        BootstrapAccount,
+        MemberRemovedConsumer,
       ],
     };
   }

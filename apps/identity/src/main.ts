@@ -20,6 +20,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A bad bootstrap account (LABEL_STUDIO_USER_TOKEN taken, ...) is found after the database is up.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `identity failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

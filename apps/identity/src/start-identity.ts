@@ -3,13 +3,18 @@ import { bootstrapService } from '@app/bus';
 import { IdentityEvents } from '@app/contracts';
 import { OutboxRelay } from '@app/database';
 import { IdentityConfig } from './config';
+import { MemberRemovedConsumer } from './events/member-removed.consumer';
 import { identityAppModule } from './identity.module';
 
 export interface StartOptions {
   host?: string;
 }
 
-/** Starts health endpoints, the message handlers and the outbox relay (main.ts and the tests). */
+/**
+ * Starts identity (main.ts and the tests): migrations under a lock and the bootstrap account
+ * (LABEL_STUDIO_USERNAME) before anything else, then the health endpoints and the message
+ * handlers, the outbox relay and the durable consumer of invitations' member removals.
+ */
 export async function startIdentity(
   config: IdentityConfig,
   options: StartOptions = {},
@@ -22,5 +27,6 @@ export async function startIdentity(
     host: options.host,
   });
   app.get(OutboxRelay).start({ stream: IdentityEvents.stream, subjects: IdentityEvents.subjects });
+  app.get(MemberRemovedConsumer).start();
   return app;
 }

@@ -13,6 +13,10 @@ export interface AccountToCreate {
   allowNewsletters: boolean | null;
   organizationId: number | null;
   setActiveOrganization: boolean;
+  /** Operator accounts: superuser and staff, like Label Studio's CLI users. */
+  isSuperuser?: boolean;
+  /** A token the operator chose (already validated); none: one is generated. */
+  token?: string;
 }
 
 /**
@@ -31,8 +35,9 @@ export class AccountCreator {
       email: input.email,
       username: input.username,
       passwordHash: input.passwordHash,
+      isSuperuser: input.isSuperuser,
     });
-    await this.tokens.issue(manager, account.id);
+    await this.tokens.issue(manager, account.id, input.token);
     await recordEvent(manager, IdentityEvents.userRegistered, {
       userId: account.id,
       email: account.email,

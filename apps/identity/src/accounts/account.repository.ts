@@ -6,6 +6,8 @@ export interface NewAccount {
   email: string;
   username: string;
   passwordHash: string | null;
+  /** Operator accounts (Label Studio's CLI users) are superuser and staff. */
+  isSuperuser?: boolean;
 }
 
 /** Name of the unique index on the normalised email (see the initial migration). */
@@ -36,16 +38,37 @@ export class AccountRepository {
   /** Throws a unique violation on ACCOUNT_EMAIL_UNIQUE when the email is taken (also by a racing insert). */
   async insert(manager: EntityManager, account: NewAccount): Promise<Account> {
     const created = manager.create(Account, {
-      ...account,
+      email: account.email,
+      username: account.username,
+      passwordHash: account.passwordHash,
       isActive: true,
-      isSuperuser: false,
-      isStaff: false,
+      isSuperuser: account.isSuperuser ?? false,
+      isStaff: account.isSuperuser ?? false,
       dateJoined: new Date(),
       lastLogin: null,
     });
     const result = await manager.insert(Account, created);
     created.id = (result.identifiers[0] as { id: number }).id;
     return created;
+  }
+
+  /** A page of every account, ordered by id (the operator's `list_users`). */
+  async findPage(offset: number, limit: number): Promise<Account[]> {
+    return this.dataSource.manager.find(Account, { order: { id: 'ASC' }, skip: offset, take: limit });
+  }
+
+  /** The row, locked until the transaction ends (a concurrent change waits for this one). */
+  async findForUpdate(manager: EntityManager, id: number): Promise<Account | null> {
+    return manager.findOne(Account, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async updatePasswordHash(manager: EntityManager, id: number, passwordHash: string): Promise<boolean> {
+    const result = await manager.update(Account, { id }, { passwordHash });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async updateActive(manager: EntityManager, id: number, isActive: boolean): Promise<void> {
+    await manager.update(Account, { id }, { isActive });
   }
 
   async updateUsername(id: number, username: string): Promise<Account | null> {

@@ -33,3 +33,26 @@ export const updateAccountSchema = z.object({
   username: z.string().nullish(),
 });
 export type UpdateAccountInput = z.infer<typeof updateAccountSchema>;
+
+/** Any string: an address that cannot exist simply matches no account. */
+export const findAccountSchema = z.object({ email: z.string() });
+
+export const listAllAccountsSchema = z.object({
+  offset: z.number().int().min(0).max(2_147_483_647),
+  limit: z.number().int().min(1).max(1000),
+});
+export type ListAllAccountsInput = z.infer<typeof listAllAccountsSchema>;
+
+// The use-cases answer bad values with Label Studio's messages; only the types are checked here.
+export const provisionAccountSchema = z.object({
+  email: z.string(),
+  password: z.string(),
+  token: z.string().optional(),
+});
+export type ProvisionAccountInput = z.infer<typeof provisionAccountSchema>;
+
+export const setPasswordSchema = z.object({ userId: idSchema, password: z.string() });
+export type SetPasswordInput = z.infer<typeof setPasswordSchema>;
+
+export const setActiveSchema = z.object({ userId: idSchema, active: z.boolean() });
+export type SetActiveInput = z.infer<typeof setActiveSchema>;

@@ -37,6 +37,12 @@ export class SessionRepository {
     return rows[0]?.user_id ?? null;
   }
 
+  /** Ends every session of a user (password change, deactivation); returns how many there were. */
+  async deleteAllOf(manager: EntityManager, userId: number): Promise<number> {
+    const result = await manager.delete(WebSession, { userId });
+    return result.affected ?? 0;
+  }
+
   async deleteExpired(): Promise<number> {
     const result = await this.dataSource.manager
       .createQueryBuilder()

@@ -14,6 +14,9 @@ export interface TokenOwner {
   isActive: boolean;
 }
 
+/** Name of the unique index on the token digest (see the initial migration). */
+export const API_TOKEN_DIGEST_UNIQUE = 'api_token_digest_key';
+
 @Injectable()
 export class ApiTokenRepository {
   constructor(private readonly dataSource: DataSource) {}

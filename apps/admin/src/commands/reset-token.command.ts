@@ -1,0 +1,27 @@
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { ResetUserTokenUseCase } from '../users/reset-user-token.usecase';
+import { USERNAME_HELP } from './options';
+
+interface ResetTokenOptions {
+  username: string;
+}
+
+@Command({
+  name: 'reset_token',
+  aliases: ['reset-token'],
+  description: 'Give a user a new API token and print it; the old one stops working at once',
+})
+export class ResetTokenCommand extends CommandRunner {
+  constructor(private readonly resetToken: ResetUserTokenUseCase) {
+    super();
+  }
+
+  async run(_params: string[], options: ResetTokenOptions): Promise<void> {
+    await this.resetToken.execute(options.username);
+  }
+
+  @Option({ flags: '--username <email>', description: USERNAME_HELP, required: true })
+  parseUsername(value: string): string {
+    return value;
+  }
+}

@@ -1,0 +1,570 @@
+import { randomBytes } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { connect, NatsConnection } from 'nats';
+import { Client } from 'pg';
+import { BusClient, BusError, ensureStream, publishEvent } from '@app/bus';
+import { ConfigError } from '@app/config';
+import {
+  ErrorCode,
+  IdentityEvents,
+  IdentitySubjects,
+  InvitationsEvents,
+  MemberRemovedEvent,
+  ProvisionAccountRequest,
+} from '@app/contracts';
+import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
+import { TestNatsServer } from '../../../test/support/nats-server';
+import { ProvisionAccountUseCase } from '../src/accounts/provision-account.usecase';
+import { BootstrapAccount } from '../src/bootstrap/bootstrap-account';
+import { loadIdentityConfig } from '../src/config';
+import { startIdentity } from '../src/start-identity';
+import { findSecretFields } from './secret-fields';
+
+const anEmail = (name = 'op') => `${name}.${randomBytes(4).toString('hex')}@example.com`;
+const aPassword = () => `Pw-${randomBytes(6).toString('hex')}`;
+const aToken = () => `tok-${randomBytes(8).toString('hex')}`;
+
+async function errorOf(promise: Promise<unknown>): Promise<BusError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BusError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const identityEnv = (db: TestDatabase, nats: TestNatsServer, extra: Record<string, string> = {}) => ({
+  DATABASE_URL: db.url,
+  NATS_SERVERS: nats.url,
+  LOG_LEVEL: 'silent',
+  HEALTH_PORT: '0',
+  SECRET_KEY: 'operator-accounts-test-secret-key-0123456789',
+  BCRYPT_COST: '4',
+  ...extra,
+});
+
+describe('identity: the operator’s account messages', () => {
+  let db: TestDatabase;
+  let nats: TestNatsServer;
+  let app: INestApplication;
+  let bus: BusClient;
+  let sql: Client;
+  const replies: unknown[] = [];
+
+  const admin = async <T>(promise: Promise<T>): Promise<T> => {
+    const reply = await promise;
+    replies.push(reply);
+    return reply;
+  };
+  const provision = (overrides: Partial<ProvisionAccountRequest> = {}) =>
+    admin(
+      bus.request(
+        IdentitySubjects.provisionAccount,
+        { email: anEmail(), password: aPassword(), ...overrides },
+        { caller: 'admin' },
+      ),
+    );
+  const login = (email: string, password: string) =>
+    bus.request(IdentitySubjects.login, { email, password, persistent: true, clientIp: '192.0.2.9' });
+  const auditOf = async (userId: number, action: string) =>
+    (
+      await sql.query('SELECT actor, details FROM audit_log WHERE subject_user_id = $1 AND action = $2', [
+        userId,
+        action,
+      ])
+    ).rows;
+
+  beforeAll(async () => {
+    [db, nats] = await Promise.all([createTestDatabase('identity_operator'), TestNatsServer.start()]);
+    app = await startIdentity(loadIdentityConfig(identityEnv(db, nats)), { host: '127.0.0.1' });
+    bus = new BusClient({ name: 'operator-test', servers: [nats.url], timeoutMs: 10_000 });
+    await bus.connect();
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await app?.close();
+    await sql?.end();
+    await nats?.dispose();
+    await db?.drop();
+  });
+
+  describe('provisionAccount', () => {
+    it('creates a superuser with an empty username, the chosen token, and the registration fact', async () => {
+      const email = anEmail('boss');
+      const token = aToken();
+      const reply = await provision({ email: `  ${email.toUpperCase()} `, token });
+      expect(reply.created).toBe(true);
+      expect(reply.account).toMatchObject({ email, username: '', isActive: true, isSuperuser: true });
+      const { rows } = await sql.query('SELECT is_staff FROM account WHERE id = $1', [reply.account.id]);
+      expect(rows).toEqual([{ is_staff: true }]);
+
+      await expect(bus.request(IdentitySubjects.authenticateToken, { key: token })).resolves.toMatchObject({
+        userId: reply.account.id,
+      });
+      await expect(bus.request(IdentitySubjects.getToken, { userId: reply.account.id })).resolves.toEqual({
+        token,
+      });
+      const events = await sql.query(
+        `SELECT payload FROM outbox WHERE subject = $1 AND payload->>'userId' = $2`,
+        [IdentityEvents.userRegistered.subject, String(reply.account.id)],
+      );
+      expect(events.rows.map((r) => r.payload)).toEqual([
+        expect.objectContaining({ email, username: '', organizationId: null, setActiveOrganization: true }),
+      ]);
+      expect(await auditOf(reply.account.id, 'account.provision')).toEqual([
+        { actor: 'admin', details: { email, source: 'bus', chosenToken: true } },
+      ]);
+    });
+
+    it('generates Label Studio’s 40-hex token when none is chosen, and the password logs in', async () => {
+      const password = aPassword();
+      const { account } = await provision({ password });
+      const { token } = await bus.request(IdentitySubjects.getToken, { userId: account.id });
+      expect(token).toMatch(/^[0-9a-f]{40}$/);
+      await expect(login(account.email, password)).resolves.toMatchObject({ account: { id: account.id } });
+    });
+
+    it('leaves an existing account exactly as it is', async () => {
+      const email = anEmail();
+      const password = aPassword();
+      const first = await provision({ email, password });
+      const { token } = await bus.request(IdentitySubjects.getToken, { userId: first.account.id });
+      const before = await sql.query('SELECT * FROM account WHERE id = $1', [first.account.id]);
+
+      const again = await provision({ email: email.toUpperCase(), password: aPassword(), token: aToken() });
+      expect(again).toEqual({ account: first.account, created: false });
+      expect((await sql.query('SELECT * FROM account WHERE id = $1', [first.account.id])).rows).toEqual(
+        before.rows,
+      );
+      await expect(bus.request(IdentitySubjects.getToken, { userId: first.account.id })).resolves.toEqual({
+        token,
+      });
+      await expect(login(email, password)).resolves.toBeDefined();
+    });
+
+    it('refuses a token shorter than 5 characters and creates nothing', async () => {
+      const email = anEmail();
+      const error = await errorOf(provision({ email, token: 'abcd' }));
+      expect(error.toPayload()).toEqual({
+        code: ErrorCode.ValidationFailed,
+        message: 'Token must be at least 5 characters',
+        fields: { token: ['Token must be at least 5 characters'] },
+      });
+      const { rows } = await sql.query('SELECT 1 FROM account WHERE email = $1', [email]);
+      expect(rows).toHaveLength(0);
+    });
+
+    it('accepts a token of exactly 5 characters', async () => {
+      const token = randomBytes(3).toString('hex').slice(0, 5);
+      const { account } = await provision({ token });
+      await expect(bus.request(IdentitySubjects.authenticateToken, { key: token })).resolves.toMatchObject({
+        userId: account.id,
+      });
+    });
+
+    it('refuses a token another user holds (Conflict) and creates nothing', async () => {
+      const token = aToken();
+      await provision({ token });
+      const email = anEmail();
+      const error = await errorOf(provision({ email, token }));
+      expect(error.code).toBe(ErrorCode.Conflict);
+      expect((await sql.query('SELECT 1 FROM account WHERE email = $1', [email])).rows).toHaveLength(0);
+    });
+
+    it('applies the signup policy to the email and the password', async () => {
+      const error = await errorOf(provision({ email: 'nope', password: 'short' }));
+      expect(error).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        fields: {
+          email: ['Enter a valid email address.'],
+          password: ['Please enter a password 8\u2013128 characters in length.'],
+        },
+      });
+    });
+
+    it('is the operator’s path only: a signed-in user may not provision', async () => {
+      const error = await errorOf(
+        bus.request(
+          IdentitySubjects.provisionAccount,
+          { email: anEmail(), password: aPassword() },
+          { caller: 7 },
+        ),
+      );
+      expect(error.code).toBe(ErrorCode.Forbidden);
+    });
+
+    it('creates exactly one account when several replicas provision one email at once', async () => {
+      const email = anEmail('race');
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          provision({ email: i % 2 ? email.toUpperCase() : email, password: aPassword() }),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.account.id)).size).toBe(1);
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM account WHERE email = $1', [email]);
+      expect(rows[0].n).toBe(1);
+    });
+  });
+
+  describe('findAccount and listAllAccounts', () => {
+    it('finds by normalised email', async () => {
+      const { account } = await provision();
+      await expect(
+        admin(bus.request(IdentitySubjects.findAccount, { email: ` ${account.email.toUpperCase()}\n` })),
+      ).resolves.toEqual(account);
+    });
+
+    it.each([
+      '',
+      '   ',
+      'nobody@example.com',
+      'a\u0000b@example.com',
+      `${'x'.repeat(300)}@example.com`,
+      "'; --",
+    ])('answers NotFound for %j', async (email) => {
+      const error = await errorOf(bus.request(IdentitySubjects.findAccount, { email }));
+      expect(error.toPayload()).toEqual({
+        code: ErrorCode.NotFound,
+        message: 'No User matches the given query.',
+      });
+    });
+
+    it('lists every account in pages ordered by id', async () => {
+      await provision();
+      await provision();
+      const all = await admin(bus.request(IdentitySubjects.listAllAccounts, { offset: 0, limit: 1000 }));
+      const ids = all.map((a) => a.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM account');
+      expect(all).toHaveLength(rows[0].n);
+      const page = await bus.request(IdentitySubjects.listAllAccounts, { offset: 1, limit: 2 });
+      expect(page.map((a) => a.id)).toEqual(ids.slice(1, 3));
+    });
+
+    it.each([
+      { offset: 0, limit: 1001 },
+      { offset: 0, limit: 0 },
+      { offset: -1, limit: 10 },
+    ])('refuses the page %j', async (page) => {
+      expect((await errorOf(bus.request(IdentitySubjects.listAllAccounts, page))).code).toBe(
+        ErrorCode.ValidationFailed,
+      );
+    });
+  });
+
+  describe('setPassword', () => {
+    it('changes the password and ends every session of the user', async () => {
+      const password = aPassword();
+      const { account } = await provision({ password });
+      const other = await provision();
+      const sessions = await Promise.all([login(account.email, password), login(account.email, password)]);
+      const bystander = await login(other.account.email, 'unused').catch(() => undefined);
+      expect(bystander).toBeUndefined();
+      const otherPassword = aPassword();
+      await bus.request(IdentitySubjects.setPassword, { userId: other.account.id, password: otherPassword });
+      const otherSession = await login(other.account.email, otherPassword);
+
+      const fresh = aPassword();
+      await expect(
+        admin(
+          bus.request(
+            IdentitySubjects.setPassword,
+            { userId: account.id, password: fresh },
+            { caller: 'admin' },
+          ),
+        ),
+      ).resolves.toEqual({});
+
+      for (const { session } of sessions) {
+        const error = await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }));
+        expect(error.code).toBe(ErrorCode.Unauthenticated);
+      }
+      // Somebody else's session is untouched.
+      await expect(
+        bus.request(IdentitySubjects.authenticateSession, { key: otherSession.session.key }),
+      ).resolves.toMatchObject({ userId: other.account.id });
+      expect((await errorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
+      await expect(login(account.email, fresh)).resolves.toMatchObject({ account: { id: account.id } });
+      expect(await auditOf(account.id, 'password.reset')).toEqual([
+        { actor: 'admin', details: { sessionsEnded: 2 } },
+      ]);
+    });
+
+    it.each([
+      ['', 'Can not set empty password'],
+      ['short', 'Please enter a password 8\u2013128 characters in length.'],
+    ])('refuses %j with %s', async (password, message) => {
+      const { account } = await provision();
+      const error = await errorOf(
+        bus.request(IdentitySubjects.setPassword, { userId: account.id, password }),
+      );
+      expect(error.toPayload()).toEqual({
+        code: ErrorCode.ValidationFailed,
+        message,
+        fields: { password: [message] },
+      });
+    });
+
+    it('refuses a password too similar to the email', async () => {
+      const { account } = await provision({
+        email: `johnsmith.${randomBytes(2).toString('hex')}@example.com`,
+      });
+      const error = await errorOf(
+        bus.request(IdentitySubjects.setPassword, { userId: account.id, password: account.email }),
+      );
+      expect(error.message).toBe('The password is too similar to the email address.');
+    });
+
+    it('refuses the current password, and keeps the sessions', async () => {
+      const password = aPassword();
+      const { account } = await provision({ password });
+      const { session } = await login(account.email, password);
+      const error = await errorOf(
+        bus.request(IdentitySubjects.setPassword, { userId: account.id, password }),
+      );
+      expect(error.toPayload()).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        message: 'Entered password is the same as current',
+      });
+      await expect(
+        bus.request(IdentitySubjects.authenticateSession, { key: session.key }),
+      ).resolves.toBeDefined();
+    });
+
+    it('sets a password on an account that had none (POST /api/users/)', async () => {
+      const created = await bus.request(IdentitySubjects.createAccount, {
+        email: anEmail(),
+        username: 'nopass',
+        organizationId: 1,
+      });
+      const password = aPassword();
+      await bus.request(IdentitySubjects.setPassword, { userId: created.id, password });
+      await expect(login(created.email, password)).resolves.toBeDefined();
+    });
+
+    it('answers NotFound for an unknown user', async () => {
+      const error = await errorOf(
+        bus.request(IdentitySubjects.setPassword, { userId: 2_000_000_000, password: aPassword() }),
+      );
+      expect(error.code).toBe(ErrorCode.NotFound);
+    });
+  });
+
+  describe('setActive', () => {
+    it('deactivation ends sessions and stops the token; activation lets the user back in', async () => {
+      const password = aPassword();
+      const token = aToken();
+      const { account } = await provision({ password, token });
+      const { session } = await login(account.email, password);
+
+      const off = await admin(
+        bus.request(IdentitySubjects.setActive, { userId: account.id, active: false }, { caller: 'admin' }),
+      );
+      expect(off).toEqual({ ...account, isActive: false, lastLogin: expect.any(String) });
+      expect(await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).toMatchObject({
+        message: 'User inactive or deleted.',
+      });
+      expect(
+        (await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
+      ).toBe(ErrorCode.Unauthenticated);
+      expect((await errorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
+
+      // Idempotent: a second deactivation changes and records nothing.
+      await bus.request(
+        IdentitySubjects.setActive,
+        { userId: account.id, active: false },
+        { caller: 'admin' },
+      );
+      expect(await auditOf(account.id, 'account.deactivate')).toEqual([
+        { actor: 'admin', details: { reason: 'operator', sessionsEnded: 1 } },
+      ]);
+
+      const on = await bus.request(
+        IdentitySubjects.setActive,
+        { userId: account.id, active: true },
+        { caller: 'admin' },
+      );
+      expect(on.isActive).toBe(true);
+      await expect(bus.request(IdentitySubjects.authenticateToken, { key: token })).resolves.toMatchObject({
+        userId: account.id,
+      });
+      expect(await auditOf(account.id, 'account.activate')).toHaveLength(1);
+    });
+
+    it('answers NotFound for an unknown user', async () => {
+      const error = await errorOf(
+        bus.request(IdentitySubjects.setActive, { userId: 2_000_000_000, active: false }),
+      );
+      expect(error.code).toBe(ErrorCode.NotFound);
+    });
+  });
+
+  describe('invitations’ member-removed events', () => {
+    let nc: NatsConnection;
+    let sequence = 0;
+    const spec = { stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects };
+    const publish = async (event: Partial<MemberRemovedEvent> & { userId: number }) => {
+      await publishEvent(
+        nc,
+        InvitationsEvents.memberRemoved.subject,
+        {
+          organizationId: 1,
+          removedBy: 1,
+          remainingActiveMemberships: 0,
+          occurredAt: new Date().toISOString(),
+          ...event,
+        },
+        `test-member-removed-${++sequence}-${randomBytes(4).toString('hex')}`,
+      );
+    };
+    const isActive = async (userId: number) =>
+      (await sql.query('SELECT is_active FROM account WHERE id = $1', [userId])).rows[0]
+        ?.is_active as boolean;
+
+    beforeAll(async () => {
+      nc = await connect({ servers: nats.url });
+      await ensureStream(nc, spec);
+    });
+    afterAll(async () => {
+      await nc?.close();
+    });
+
+    it('deactivates a user removed from their last organization, once, and ends their sessions', async () => {
+      const password = aPassword();
+      const { account } = await provision({ password });
+      const { session } = await login(account.email, password);
+      await publish({ userId: account.id });
+      await publish({ userId: account.id }); // redelivered or repeated: no second change
+      await eventually(async () => ((await isActive(account.id)) === false ? true : undefined));
+      expect(
+        (await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
+      ).toBe(ErrorCode.Unauthenticated);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await auditOf(account.id, 'account.deactivate')).toEqual([
+        { actor: '1', details: { reason: 'membership-removed', sessionsEnded: 1 } },
+      ]);
+    });
+
+    it('keeps a user who is still an active member elsewhere, and skips unknown or malformed events', async () => {
+      const kept = await provision();
+      const removed = await provision();
+      await publish({ userId: kept.account.id, remainingActiveMemberships: 1 });
+      await publish({ userId: 2_000_000_000 });
+      await publishEvent(
+        nc,
+        InvitationsEvents.memberRemoved.subject,
+        { nonsense: true },
+        `bad-${randomBytes(4).toString('hex')}`,
+      );
+      await publish({ userId: removed.account.id });
+      // Events are handled in order: once the last one took effect, the earlier ones were handled.
+      await eventually(async () => ((await isActive(removed.account.id)) === false ? true : undefined));
+      expect(await isActive(kept.account.id)).toBe(true);
+    });
+  });
+
+  it('never puts a secret field in any reply', () => {
+    expect(replies.length).toBeGreaterThan(10);
+    expect(findSecretFields(replies)).toEqual([]);
+  });
+});
+
+describe('identity: the bootstrap account from LABEL_STUDIO_USERNAME', () => {
+  let db: TestDatabase;
+  let nats: TestNatsServer;
+  let sql: Client;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    [db, nats] = await Promise.all([createTestDatabase('identity_bootstrap'), TestNatsServer.start()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await sql?.end();
+    await nats?.dispose();
+    await db?.drop();
+  });
+
+  const bootstrapEnv = {
+    LABEL_STUDIO_USERNAME: 'Owner@Example.com',
+    LABEL_STUDIO_PASSWORD: 'Correct-Horse-9',
+    LABEL_STUDIO_USER_TOKEN: 'bootstrap-token-1',
+  };
+
+  it('creates the account once when three replicas start at the same moment on a fresh database', async () => {
+    const config = loadIdentityConfig(identityEnv(db, nats, bootstrapEnv));
+    apps.push(...(await Promise.all([1, 2, 3].map(() => startIdentity(config, { host: '127.0.0.1' })))));
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    const { rows } = await sql.query('SELECT id, email, username, is_superuser, is_staff FROM account');
+    expect(rows).toEqual([
+      {
+        id: expect.any(Number),
+        email: 'owner@example.com',
+        username: '',
+        is_superuser: true,
+        is_staff: true,
+      },
+    ]);
+    const audit = await sql.query(`SELECT actor, details FROM audit_log WHERE action = 'account.provision'`);
+    expect(audit.rows).toEqual([
+      { actor: null, details: { email: 'owner@example.com', source: 'environment', chosenToken: true } },
+    ]);
+
+    const bus = new BusClient({ name: 'bootstrap-test', servers: [nats.url], timeoutMs: 10_000 });
+    await bus.connect();
+    try {
+      await expect(
+        bus.request(IdentitySubjects.authenticateToken, { key: 'bootstrap-token-1' }),
+      ).resolves.toMatchObject({ userId: rows[0].id, email: 'owner@example.com' });
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('leaves the existing account alone on the next start, even with another password and token', async () => {
+    const before = await sql.query('SELECT * FROM account');
+    const config = loadIdentityConfig(
+      identityEnv(db, nats, {
+        ...bootstrapEnv,
+        LABEL_STUDIO_PASSWORD: 'Another-Horse-7',
+        LABEL_STUDIO_USER_TOKEN: 'other-token',
+      }),
+    );
+    apps.push(await startIdentity(config, { host: '127.0.0.1' }));
+    expect((await sql.query('SELECT * FROM account')).rows).toEqual(before.rows);
+  });
+
+  it('stops start-up with a ConfigError naming the variable when the token belongs to someone else', async () => {
+    // Run against a started replica: a start-up that fails half-way leaves its connections open.
+    const config = loadIdentityConfig(
+      identityEnv(db, nats, {
+        LABEL_STUDIO_USERNAME: 'second@example.com',
+        LABEL_STUDIO_PASSWORD: 'Correct-Horse-9',
+        LABEL_STUDIO_USER_TOKEN: 'bootstrap-token-1',
+      }),
+    );
+    const bootstrap = new BootstrapAccount(apps[0].get(ProvisionAccountUseCase), config);
+    const error = await bootstrap.onApplicationBootstrap().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('LABEL_STUDIO_USER_TOKEN: This token is already in use');
+    const { rows } = await sql.query(`SELECT 1 FROM account WHERE email = 'second@example.com'`);
+    expect(rows).toHaveLength(0);
+  });
+});
