@@ -3,7 +3,7 @@ import { AccountDto, ErrorCode, IdentitySubjects, InvitationsSubjects, MemberDto
 import { BusClient, BusError } from '@app/bus';
 import { notFound } from '../errors/api-error';
 import { UserDirectory } from '../users/user-directory';
-import { UserJson } from '../users/user-representation';
+import { UserJson } from '@app/representation';
 import { pageEnvelope, pageSizeOf, paginate } from './pagination';
 
 export const NO_ORGANIZATION = 'No Organization matches the given query.';

@@ -10,7 +10,7 @@ import {
 import { BusClient, BusError } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError, notFound } from '../errors/api-error';
-import { renderUser, UserJson } from './user-representation';
+import { renderUser, UserJson } from '@app/representation';
 
 export const NO_USER = 'No User matches the given query.';
 

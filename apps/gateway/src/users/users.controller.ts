@@ -7,7 +7,7 @@ import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
 import { booleanField, charField, parseBody, parseId } from '../http/input';
 import { UserDirectory } from './user-directory';
-import { ALL_PERMISSIONS } from './user-representation';
+import { ALL_PERMISSIONS } from '@app/representation';
 
 const hotkeys = z.record(z.string(), z.unknown(), { invalid_type_error: 'Expected a dictionary of items.' });
 
