@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
+import { MigrationsUnderLock, OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
 import { AccountCreator } from './accounts/account-creator';
 import { Account } from './accounts/account.entity';
 import { AccountRepository } from './accounts/account.repository';
@@ -31,8 +31,6 @@ import { PasswordHasher } from './auth/password-hasher';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
-import { DatabaseLogger } from './shared/database-logger';
-import { MigrationsUnderLock } from './shared/migrations-under-lock';
 import { HealthController } from './health/health.controller';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
@@ -67,9 +65,6 @@ export class IdentityModule {
               entities: IDENTITY_ENTITIES,
               migrations: IDENTITY_MIGRATIONS,
             }),
-            // Run by MigrationsUnderLock instead, so replicas starting together take turns.
-            migrationsRun: false,
-            logger: new DatabaseLogger(),
           }),
         }),
         loggingModule('identity', config.LOG_LEVEL),

@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
+import { MigrationsUnderLock, OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { InvitationsConfig } from './config';
@@ -33,7 +33,6 @@ import { OrganizationsHandler } from './organizations/organizations.handler';
 import { ReadOrganizationsUseCase } from './organizations/read-organizations.usecase';
 import { UpdateOrganizationUseCase } from './organizations/update-organization.usecase';
 import { AuthorizeSignupUseCase, SIGNUP_SETTINGS } from './signup/authorize-signup.usecase';
-import { DatabaseLogger } from './shared/database-logger';
 import { SignupHandler } from './signup/signup.handler';
 
 const ENTITIES = [
@@ -58,7 +57,6 @@ export class InvitationsModule {
         BusModule.forRoot({ name: 'invitations', ...config.nats }),
         TypeOrmModule.forRoot({
           ...postgresOptions({ url: config.databaseUrl, entities: ENTITIES, migrations: MIGRATIONS }),
-          logger: new DatabaseLogger(),
         }),
         TerminusModule,
       ],
@@ -70,6 +68,7 @@ export class InvitationsModule {
         HealthController,
       ],
       providers: [
+        MigrationsUnderLock,
         { provide: SIGNUP_SETTINGS, useValue: config.signup },
         OutboxRelay,
         AuditLogRepository,

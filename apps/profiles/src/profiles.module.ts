@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { postgresOptions } from '@app/database';
+import { MigrationsUnderLock, postgresOptions } from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
 import { HealthController } from './health/health.controller';
@@ -37,6 +37,7 @@ export class ProfilesModule {
       ],
       controllers: [ProfilesHandler, HealthController],
       providers: [
+        MigrationsUnderLock,
         ProfileRepository,
         EnsureProfileUseCase,
         GetProfilesUseCase,

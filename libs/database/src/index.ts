@@ -1,3 +1,5 @@
 export * from './ensure-database';
 export * from './typeorm-options';
 export * from './outbox';
+export * from './database-logger';
+export * from './migrations-under-lock';

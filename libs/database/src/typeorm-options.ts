@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { DatabaseLogger } from './database-logger';
 
 export interface DatabaseSettings {
   url: string;
@@ -7,17 +8,21 @@ export interface DatabaseSettings {
   poolSize?: number;
 }
 
-/** Postgres through TypeORM: migrations at start-up, never `synchronize`. */
+/**
+ * Postgres through TypeORM, never `synchronize`. Migrations run at start-up by MigrationsUnderLock
+ * (a provider every service registers), so replicas starting together take turns.
+ */
 export function postgresOptions(settings: DatabaseSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
     entities: settings.entities,
     migrations: settings.migrations,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
+    logger: new DatabaseLogger(),
     extra: {
       max: settings.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,

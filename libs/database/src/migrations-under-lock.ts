@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** One advisory lock id for identity's migrations (any constant unique within the database). */
+/** Advisory locks are local to one database, and each service has its own: one constant serves all. */
 const MIGRATIONS_LOCK_ID = 724_011_001;
 const LOCK_WAIT_MS = 120_000;
 const LOCK_POLL_MS = 200;

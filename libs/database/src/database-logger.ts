@@ -3,8 +3,8 @@ import { Logger as TypeOrmLogger } from 'typeorm';
 
 /**
  * TypeORM's console logger prints failed queries with their parameters, which here are password
- * hashes, token digests and ciphertexts. This one logs through Nest (pino, with the correlation
- * id) and never prints parameters. Expected refusals (a duplicate email) are not worth a warning.
+ * hashes, token digests, ciphertexts and invite tokens. This one logs through Nest (pino, with the
+ * correlation id) and never prints parameters. Expected refusals (a duplicate) are debug lines.
  */
 export class DatabaseLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('Database');
