@@ -2,7 +2,13 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { MigrationsUnderLock, OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
+import {
+  MigrationsUnderLock,
+  ServiceHealthController,
+  OutboxMessage,
+  OutboxRelay,
+  postgresOptions,
+} from '@app/database';
 import { AccountCreator } from './accounts/account-creator';
 import { Account } from './accounts/account.entity';
 import { AccountRepository } from './accounts/account.repository';
@@ -31,7 +37,6 @@ import { PasswordHasher } from './auth/password-hasher';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
-import { HealthController } from './health/health.controller';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
 import { LogoutUseCase } from './sessions/logout.usecase';
@@ -76,7 +81,7 @@ export class IdentityModule {
         TerminusModule,
       ],
       controllers: [
-        HealthController,
+        ServiceHealthController,
         AccountsHandler,
         OperatorAccountsHandler,
         AuthHandler,

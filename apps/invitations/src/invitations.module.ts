@@ -2,12 +2,17 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { MigrationsUnderLock, OutboxMessage, OutboxRelay, postgresOptions } from '@app/database';
+import {
+  MigrationsUnderLock,
+  ServiceHealthController,
+  OutboxMessage,
+  OutboxRelay,
+  postgresOptions,
+} from '@app/database';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { InvitationsConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
-import { HealthController } from './health/health.controller';
 import { GetInviteLinkUseCase } from './invite-links/get-invite-link.usecase';
 import { InviteLinkTarget } from './invite-links/invite-link-target';
 import { InviteLinksHandler } from './invite-links/invite-links.handler';
@@ -65,7 +70,7 @@ export class InvitationsModule {
         MembershipsHandler,
         InviteLinksHandler,
         OrganizationsHandler,
-        HealthController,
+        ServiceHealthController,
       ],
       providers: [
         MigrationsUnderLock,

@@ -2,10 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { MigrationsUnderLock, postgresOptions } from '@app/database';
+import { MigrationsUnderLock, ServiceHealthController, postgresOptions } from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
-import { HealthController } from './health/health.controller';
 import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
 import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
 import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
@@ -35,7 +34,7 @@ export class ProfilesModule {
         TypeOrmModule.forFeature([ProfileEntity]),
         TerminusModule,
       ],
-      controllers: [ProfilesHandler, HealthController],
+      controllers: [ProfilesHandler, ServiceHealthController],
       providers: [
         MigrationsUnderLock,
         ProfileRepository,

@@ -3,3 +3,4 @@ export * from './typeorm-options';
 export * from './outbox';
 export * from './database-logger';
 export * from './migrations-under-lock';
+export * from './service-health.controller';

@@ -7,9 +7,9 @@ import {
 } from '@nestjs/terminus';
 import { BusClient } from '@app/bus';
 
-/** Probes: liveness says the process answers; readiness needs Postgres and NATS (503 otherwise). */
+/** Every service's probes: live = the process answers; ready = it reaches Postgres and NATS (503 otherwise). */
 @Controller('health')
-export class HealthController {
+export class ServiceHealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -26,10 +26,10 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1_500 }),
+      () => this.database.pingCheck('database', { timeout: 2_000 }),
       () => {
         const bus = this.indicators.check('bus');
-        return this.bus.isConnected ? bus.up() : bus.down({ message: 'NATS not connected' });
+        return this.bus.isConnected ? bus.up() : bus.down('not connected to NATS');
       },
     ]);
   }
