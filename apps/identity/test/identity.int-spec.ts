@@ -120,6 +120,7 @@ describe('identity service over NATS with real Postgres', () => {
         userId: reply.account.id,
         email,
         method: 'token',
+        account: reply.account,
       });
     });
 
@@ -131,6 +132,7 @@ describe('identity service over NATS with real Postgres', () => {
         userId: account.id,
         email: account.email,
         method: 'session',
+        account,
       });
       await call(IdentitySubjects.logout, { key }, account.id);
       await call(IdentitySubjects.logout, { key }, account.id); // idempotent

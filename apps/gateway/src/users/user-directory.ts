@@ -5,6 +5,7 @@ import {
   InvitationsSubjects,
   MemberDto,
   MembershipContextDto,
+  PrincipalDto,
   ProfilesSubjects,
 } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
@@ -89,13 +90,16 @@ export class UserDirectory {
     return user;
   }
 
-  /** The caller themself (whoami): three reads in parallel, no membership lookup. */
-  async renderSelf(userId: number): Promise<UserJson> {
-    const [account, profiles, context] = await Promise.all([
-      this.bus.request(IdentitySubjects.getAccount, { userId }, { caller: userId }),
+  /**
+   * The caller themself (whoami). The account came with the authentication reply; profile and
+   * organization are read in parallel: two sequential hops in all, no membership lookup.
+   */
+  async renderSelf(caller: PrincipalDto): Promise<UserJson> {
+    const userId = caller.userId;
+    const [profiles, context] = await Promise.all([
       this.bus.request(ProfilesSubjects.listProfiles, { userIds: [userId] }, { caller: userId }),
       this.context(userId),
     ]);
-    return renderUser(account, profiles[0], context, { publicHost: this.config.publicHost });
+    return renderUser(caller.account, profiles[0], context, { publicHost: this.config.publicHost });
   }
 }

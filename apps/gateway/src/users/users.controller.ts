@@ -43,7 +43,7 @@ export class UsersController {
 
   @Get('api/current-user/whoami')
   async whoami(@CurrentPrincipal() caller: PrincipalDto) {
-    const user = await this.directory.renderSelf(caller.userId);
+    const user = await this.directory.renderSelf(caller);
     return { ...user, permissions: ALL_PERMISSIONS };
   }
 

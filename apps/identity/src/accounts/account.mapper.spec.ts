@@ -39,6 +39,7 @@ describe('account mapper', () => {
       userId: 42,
       email: 'jane@example.com',
       method: 'token',
+      account: toAccountDto(anAccount()),
     });
   });
 });

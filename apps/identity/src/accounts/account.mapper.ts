@@ -14,6 +14,6 @@ export function toAccountDto(account: Account): AccountDto {
   };
 }
 
-export function toPrincipalDto(account: Pick<Account, 'id' | 'email'>, method: AuthMethod): PrincipalDto {
-  return { userId: account.id, email: account.email, method };
+export function toPrincipalDto(account: Account, method: AuthMethod): PrincipalDto {
+  return { userId: account.id, email: account.email, method, account: toAccountDto(account) };
 }

@@ -18,6 +18,6 @@ export class AuthenticateSessionUseCase {
         : null;
     if (!owner)
       throw new ServiceError(ErrorCode.Unauthenticated, 'Authentication credentials were not provided.');
-    return toPrincipalDto({ id: owner.userId, email: owner.email }, 'session');
+    return toPrincipalDto(owner, 'session');
   }
 }

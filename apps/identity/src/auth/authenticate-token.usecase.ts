@@ -22,7 +22,7 @@ export class AuthenticateTokenUseCase {
     const owner = await this.tokens.findOwnerByDigest(this.cipher.digest(key));
     if (!owner) throw invalidToken();
     if (!owner.isActive) throw new ServiceError(ErrorCode.Unauthenticated, 'User inactive or deleted.');
-    return toPrincipalDto({ id: owner.userId, email: owner.email }, 'token');
+    return toPrincipalDto(owner, 'token');
   }
 }
 

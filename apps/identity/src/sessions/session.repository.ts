@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Account } from '../accounts/account.entity';
 import { WebSession } from './web-session.entity';
-
-export interface SessionOwner {
-  userId: number;
-  email: string;
-}
 
 @Injectable()
 export class SessionRepository {
@@ -16,15 +12,13 @@ export class SessionRepository {
   }
 
   /** One query, no writes: an unexpired session of an active account. */
-  async findActiveOwner(digest: Buffer): Promise<SessionOwner | null> {
-    const rows: { user_id: number; email: string }[] = await this.dataSource.query(
-      `SELECT a.id AS user_id, a.email
-         FROM web_session s JOIN account a ON a.id = s.user_id
-        WHERE s.digest = $1 AND s.expires_at > now() AND a.is_active`,
-      [digest],
-    );
-    const row = rows[0];
-    return row ? { userId: row.user_id, email: row.email } : null;
+  async findActiveOwner(digest: Buffer): Promise<Account | null> {
+    return this.dataSource
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .innerJoin(WebSession, 's', 's.user_id = a.id')
+      .where('s.digest = :digest AND s.expires_at > now() AND a.is_active', { digest })
+      .getOne();
   }
 
   /** Returns the owner's id when a session was deleted, null when there was none. */

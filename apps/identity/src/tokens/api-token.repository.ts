@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Account } from '../accounts/account.entity';
 import { ApiToken } from './api-token.entity';
 
 export interface SealedToken {
   userId: number;
   digest: Buffer;
   ciphertext: Buffer;
-}
-
-export interface TokenOwner {
-  userId: number;
-  email: string;
-  isActive: boolean;
 }
 
 /** Name of the unique index on the token digest (see the initial migration). */
@@ -38,15 +33,13 @@ export class ApiTokenRepository {
     return this.dataSource.manager.findOneBy(ApiToken, { userId });
   }
 
-  /** The hot path of every API request: one indexed query, no writes. */
-  async findOwnerByDigest(digest: Buffer): Promise<TokenOwner | null> {
-    const rows: { user_id: number; email: string; is_active: boolean }[] = await this.dataSource.query(
-      `SELECT a.id AS user_id, a.email, a.is_active
-         FROM api_token t JOIN account a ON a.id = t.user_id
-        WHERE t.digest = $1`,
-      [digest],
-    );
-    const row = rows[0];
-    return row ? { userId: row.user_id, email: row.email, isActive: row.is_active } : null;
+  /** The hot path of every API request: one indexed query (the token's owner), no writes. */
+  async findOwnerByDigest(digest: Buffer): Promise<Account | null> {
+    return this.dataSource
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .innerJoin(ApiToken, 't', 't.user_id = a.id')
+      .where('t.digest = :digest', { digest })
+      .getOne();
   }
 }

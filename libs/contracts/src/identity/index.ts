@@ -8,6 +8,8 @@ export interface PrincipalDto {
   userId: number;
   email: string;
   method: AuthMethod;
+  /** The caller's account, read by the same query that checked the credential (saves a hop). */
+  account: AccountDto;
 }
 
 export interface RegisterRequest {
