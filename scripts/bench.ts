@@ -4,6 +4,7 @@
  * next to a bare Node.js HTTP server returning the same JSON, measured in the same run.
  * Figures are only comparable as the ratio: the machine is shared and noisy.
  */
+import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,30 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+const BARE_SERVER = `
+const body = process.env.BARE_BODY;
+require('node:http')
+  .createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  })
+  .listen(Number(process.env.BARE_PORT), '127.0.0.1');
+`;
+
+async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`baseline server did not start (${url})`);
 }
 
 async function load(
@@ -64,7 +89,7 @@ async function main(): Promise<void> {
       if (/"level":(50|60)/.test(text)) process.stderr.write(`[${app}] ${text}\n`);
     },
   });
-  const bare = createServer();
+  let bare: ChildProcess | undefined;
   try {
     process.stdout.write('Starting the stack…\n');
     await stack.start();
@@ -91,13 +116,15 @@ async function main(): Promise<void> {
     const headers = { authorization: `Token ${token}` };
     const whoami = await (await fetch(`${base}/api/current-user/whoami`, { headers })).text();
 
-    // The baseline: a bare Node.js server returning the same body.
-    bare.on('request', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(whoami);
+    // The baseline: a bare Node.js server returning the same body, in a process of its own like
+    // the gateway (the load generator runs in this one).
+    const barePort = await freePort();
+    bare = spawn(process.execPath, ['-e', BARE_SERVER], {
+      env: { ...env, BARE_PORT: String(barePort), BARE_BODY: whoami },
+      stdio: 'ignore',
     });
-    await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+    await waitForHttp(`http://127.0.0.1:${barePort}/`);
+    const bareUrl = `http://127.0.0.1:${barePort}/`;
 
     process.stdout.write(`Warming up, then ${SECONDS} s each at ${CONNECTIONS} connections…\n`);
     await load(`${base}/api/current-user/whoami`, headers, 2);
@@ -119,7 +146,7 @@ async function main(): Promise<void> {
     );
     if (ours.non2xx > 0) process.exitCode = 1;
   } finally {
-    bare.close();
+    bare?.kill();
     await stack.stop();
     const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
     await admin.connect();
