@@ -10,6 +10,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from 'nats';
+import { z, ZodTypeAny } from 'zod';
 import { EventContract, PayloadOf } from '@app/contracts';
 import { acceptCorrelationId, requestScope } from '@app/logging';
 
@@ -123,4 +124,20 @@ export async function publishEvent(
   const h = natsHeaders();
   if (correlationId) h.set('x-correlation-id', correlationId);
   await nc.jetstream().publish(subject, codec.encode(payload), { msgID, headers: h });
+}
+
+/**
+ * Validates a consumed event. A malformed one can never succeed: it is logged and skipped (so
+ * acknowledged) instead of being redelivered forever.
+ */
+export function parseEvent<S extends ZodTypeAny>(
+  schema: S,
+  payload: unknown,
+  contract: EventContract<unknown>,
+  logger: Logger,
+): z.infer<S> | undefined {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  logger.warn({ subject: contract.subject, issues: result.error.issues }, 'Malformed event skipped');
+  return undefined;
 }

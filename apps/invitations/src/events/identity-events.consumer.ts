@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { ErrorCode, EventContract, IdentityEvents, PayloadOf } from '@app/contracts';
-import { BusClient, consumeDurably, DurableSubscription, ServiceError } from '@app/bus';
+import { BusClient, consumeDurably, DurableSubscription, parseEvent, ServiceError } from '@app/bus';
 import { EnsureMembershipUseCase } from '../memberships/ensure-membership.usecase';
 import { ensureMembershipSchema, idSchema } from '../memberships/membership-requests.schema';
 import { RemoveUserUseCase } from '../memberships/remove-user.usecase';
@@ -29,7 +29,7 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
     if (this.subscriptions.length) return;
     this.subscriptions = [
       await this.consume('invitations-user-registered', IdentityEvents.userRegistered, async (payload) => {
-        const event = this.parse(userRegisteredSchema, payload, IdentityEvents.userRegistered);
+        const event = parseEvent(userRegisteredSchema, payload, IdentityEvents.userRegistered, this.logger);
         if (!event) return;
         try {
           await this.ensureMembership.execute(event);
@@ -40,7 +40,7 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
         }
       }),
       await this.consume('invitations-user-deleted', IdentityEvents.userDeleted, async (payload) => {
-        const event = this.parse(userDeletedSchema, payload, IdentityEvents.userDeleted);
+        const event = parseEvent(userDeletedSchema, payload, IdentityEvents.userDeleted, this.logger);
         if (event) await this.removeUser.execute(event.userId);
       }),
     ];
@@ -60,17 +60,5 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   ): Promise<DurableSubscription> {
     const spec = { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects };
     return consumeDurably(await this.bus.nats(), spec, durableName, contract, handler);
-  }
-
-  /** A malformed event can never succeed: it is logged and acknowledged instead of retried forever. */
-  private parse<S extends z.ZodTypeAny>(
-    schema: S,
-    payload: unknown,
-    contract: EventContract<unknown>,
-  ): z.infer<S> | undefined {
-    const result = schema.safeParse(payload);
-    if (result.success) return result.data;
-    this.logger.warn({ subject: contract.subject, issues: result.error.issues }, 'Malformed event skipped');
-    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { EventContract, IdentityEvents, PayloadOf } from '@app/contracts';
-import { BusClient, consumeDurably, DurableSubscription } from '@app/bus';
+import { BusClient, consumeDurably, DurableSubscription, parseEvent } from '@app/bus';
 import { EnsureProfileUseCase } from '../profiles/ensure-profile.usecase';
 import { RecordActivityUseCase } from '../profiles/record-activity.usecase';
 import { RemoveProfileUseCase } from '../profiles/remove-profile.usecase';
@@ -40,7 +40,7 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
     if (this.subscriptions.length) return;
     this.subscriptions = [
       await this.consume('profiles-user-registered', IdentityEvents.userRegistered, async (payload) => {
-        const event = this.parse(userRegisteredSchema, payload, IdentityEvents.userRegistered);
+        const event = parseEvent(userRegisteredSchema, payload, IdentityEvents.userRegistered, this.logger);
         if (!event) return;
         const created = await this.ensureProfile.onRegistered({
           userId: event.userId,
@@ -50,11 +50,11 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
         if (!created) this.logger.log(`User ${event.userId} was removed after registering; no profile made`);
       }),
       await this.consume('profiles-user-deleted', IdentityEvents.userDeleted, async (payload) => {
-        const event = this.parse(userEventSchema, payload, IdentityEvents.userDeleted);
+        const event = parseEvent(userEventSchema, payload, IdentityEvents.userDeleted, this.logger);
         if (event) await this.removeProfile.execute(event.userId, event.occurredAt);
       }),
       await this.consume('profiles-user-logged-in', IdentityEvents.userLoggedIn, async (payload) => {
-        const event = this.parse(userEventSchema, payload, IdentityEvents.userLoggedIn);
+        const event = parseEvent(userEventSchema, payload, IdentityEvents.userLoggedIn, this.logger);
         if (event && !(await this.recordActivity.execute(event.userId, event.occurredAt))) {
           this.logger.log(`User ${event.userId} was removed after logging in; activity ignored`);
         }
@@ -75,17 +75,5 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   ): Promise<DurableSubscription> {
     const spec = { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects };
     return consumeDurably(await this.bus.nats(), spec, durableName, contract, handler);
-  }
-
-  /** A malformed event can never succeed: it is logged and acknowledged instead of retried forever. */
-  private parse<S extends z.ZodTypeAny>(
-    schema: S,
-    payload: unknown,
-    contract: EventContract<unknown>,
-  ): z.infer<S> | undefined {
-    const result = schema.safeParse(payload);
-    if (result.success) return result.data;
-    this.logger.warn({ subject: contract.subject, issues: result.error.issues }, 'Malformed event skipped');
-    return undefined;
   }
 }
