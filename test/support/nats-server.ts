@@ -44,7 +44,10 @@ export class TestNatsServer {
   private process?: ChildProcess;
   private readonly storeDir = mkdtempSync(join(tmpdir(), 'nats-test-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number) {
+    // A test runner that gives up on a suite (a timeout) must not leave the server behind.
+    process.once('exit', () => this.process?.kill('SIGKILL'));
+  }
 
   static async start(): Promise<TestNatsServer> {
     const server = new TestNatsServer(await freePort());
