@@ -141,3 +141,32 @@ export function parseEvent<S extends ZodTypeAny>(
   logger.warn({ subject: contract.subject, issues: result.error.issues }, 'Malformed event skipped');
   return undefined;
 }
+
+/**
+ * The durable consumers one service runs on one stream: started together, stopped together
+ * (before the bus drains, so no message is taken that could not be acknowledged).
+ */
+export class DurableConsumerGroup {
+  private subscriptions: DurableSubscription[] = [];
+
+  constructor(private readonly spec: StreamSpec) {}
+
+  get started(): boolean {
+    return this.subscriptions.length > 0;
+  }
+
+  async add<C extends EventContract<unknown>>(
+    nc: NatsConnection,
+    durableName: string,
+    contract: C,
+    handler: EventHandler<C>,
+  ): Promise<void> {
+    this.subscriptions.push(await consumeDurably(nc, this.spec, durableName, contract, handler));
+  }
+
+  async stop(): Promise<void> {
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+  }
+}

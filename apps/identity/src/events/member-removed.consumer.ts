@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { ErrorCode, InvitationsEvents, MemberRemovedEvent } from '@app/contracts';
-import { BusClient, consumeDurably, DurableSubscription, ServiceError } from '@app/bus';
+import { BusClient, consumeDurably, DurableSubscription, parseEvent, ServiceError } from '@app/bus';
 import { idSchema } from '../accounts/account.schemas';
 import { SetActiveUseCase } from '../accounts/set-active.usecase';
 
@@ -38,14 +38,8 @@ export class MemberRemovedConsumer implements BeforeApplicationShutdown {
   }
 
   async handle(payload: MemberRemovedEvent): Promise<void> {
-    const parsed = memberRemovedSchema.safeParse(payload);
-    if (!parsed.success) {
-      // It can never succeed: acknowledged and logged instead of retried forever.
-      this.logger.warn({ issues: parsed.error.issues }, 'Malformed member-removed event skipped');
-      return;
-    }
-    const event = parsed.data;
-    if (event.remainingActiveMemberships > 0) return;
+    const event = parseEvent(memberRemovedSchema, payload, InvitationsEvents.memberRemoved, this.logger);
+    if (!event || event.remainingActiveMemberships > 0) return;
     try {
       await this.setActive.execute(
         { userId: event.userId, active: false },

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
-import { ErrorCode, EventContract, IdentityEvents, PayloadOf } from '@app/contracts';
-import { BusClient, consumeDurably, DurableSubscription, parseEvent, ServiceError } from '@app/bus';
+import { ErrorCode, IdentityEvents } from '@app/contracts';
+import { BusClient, DurableConsumerGroup, parseEvent, ServiceError } from '@app/bus';
 import { EnsureMembershipUseCase } from '../memberships/ensure-membership.usecase';
 import { ensureMembershipSchema, idSchema } from '../memberships/membership-requests.schema';
 import { RemoveUserUseCase } from '../memberships/remove-user.usecase';
@@ -17,7 +17,10 @@ const userDeletedSchema = z.object({ userId: idSchema });
 @Injectable()
 export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(IdentityEventsConsumer.name);
-  private subscriptions: DurableSubscription[] = [];
+  private readonly consumers = new DurableConsumerGroup({
+    stream: IdentityEvents.stream,
+    subjects: IdentityEvents.subjects,
+  });
 
   constructor(
     private readonly bus: BusClient,
@@ -26,9 +29,13 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   ) {}
 
   async start(): Promise<void> {
-    if (this.subscriptions.length) return;
-    this.subscriptions = [
-      await this.consume('invitations-user-registered', IdentityEvents.userRegistered, async (payload) => {
+    if (this.consumers.started) return;
+    const nc = await this.bus.nats();
+    await this.consumers.add(
+      nc,
+      'invitations-user-registered',
+      IdentityEvents.userRegistered,
+      async (payload) => {
         const event = parseEvent(userRegisteredSchema, payload, IdentityEvents.userRegistered, this.logger);
         if (!event) return;
         try {
@@ -38,27 +45,16 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
           if (!(error instanceof ServiceError && error.code === ErrorCode.NotFound)) throw error;
           this.logger.warn({ userId: event.userId, reason: error.message }, 'Registration event skipped');
         }
-      }),
-      await this.consume('invitations-user-deleted', IdentityEvents.userDeleted, async (payload) => {
-        const event = parseEvent(userDeletedSchema, payload, IdentityEvents.userDeleted, this.logger);
-        if (event) await this.removeUser.execute(event.userId);
-      }),
-    ];
+      },
+    );
+    await this.consumers.add(nc, 'invitations-user-deleted', IdentityEvents.userDeleted, async (payload) => {
+      const event = parseEvent(userDeletedSchema, payload, IdentityEvents.userDeleted, this.logger);
+      if (event) await this.removeUser.execute(event.userId);
+    });
   }
 
   /** Before the bus client drains: no message is taken that could not be acknowledged. */
   async beforeApplicationShutdown(): Promise<void> {
-    const subscriptions = this.subscriptions;
-    this.subscriptions = [];
-    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-  }
-
-  private async consume<C extends EventContract<unknown>>(
-    durableName: string,
-    contract: C,
-    handler: (payload: PayloadOf<C>) => Promise<void>,
-  ): Promise<DurableSubscription> {
-    const spec = { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects };
-    return consumeDurably(await this.bus.nats(), spec, durableName, contract, handler);
+    await this.consumers.stop();
   }
 }

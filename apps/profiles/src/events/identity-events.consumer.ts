@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
-import { EventContract, IdentityEvents, PayloadOf } from '@app/contracts';
-import { BusClient, consumeDurably, DurableSubscription, parseEvent } from '@app/bus';
+import { IdentityEvents } from '@app/contracts';
+import { BusClient, DurableConsumerGroup, parseEvent } from '@app/bus';
 import { EnsureProfileUseCase } from '../profiles/ensure-profile.usecase';
 import { RecordActivityUseCase } from '../profiles/record-activity.usecase';
 import { RemoveProfileUseCase } from '../profiles/remove-profile.usecase';
@@ -27,7 +27,10 @@ const userEventSchema = z.object({ userId: userIdSchema, occurredAt });
 @Injectable()
 export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(IdentityEventsConsumer.name);
-  private subscriptions: DurableSubscription[] = [];
+  private readonly consumers = new DurableConsumerGroup({
+    stream: IdentityEvents.stream,
+    subjects: IdentityEvents.subjects,
+  });
 
   constructor(
     private readonly bus: BusClient,
@@ -37,9 +40,13 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   ) {}
 
   async start(): Promise<void> {
-    if (this.subscriptions.length) return;
-    this.subscriptions = [
-      await this.consume('profiles-user-registered', IdentityEvents.userRegistered, async (payload) => {
+    if (this.consumers.started) return;
+    const nc = await this.bus.nats();
+    await this.consumers.add(
+      nc,
+      'profiles-user-registered',
+      IdentityEvents.userRegistered,
+      async (payload) => {
         const event = parseEvent(userRegisteredSchema, payload, IdentityEvents.userRegistered, this.logger);
         if (!event) return;
         const created = await this.ensureProfile.onRegistered({
@@ -48,32 +55,21 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
           registeredAt: event.occurredAt,
         });
         if (!created) this.logger.log(`User ${event.userId} was removed after registering; no profile made`);
-      }),
-      await this.consume('profiles-user-deleted', IdentityEvents.userDeleted, async (payload) => {
-        const event = parseEvent(userEventSchema, payload, IdentityEvents.userDeleted, this.logger);
-        if (event) await this.removeProfile.execute(event.userId, event.occurredAt);
-      }),
-      await this.consume('profiles-user-logged-in', IdentityEvents.userLoggedIn, async (payload) => {
-        const event = parseEvent(userEventSchema, payload, IdentityEvents.userLoggedIn, this.logger);
-        if (event && !(await this.recordActivity.execute(event.userId, event.occurredAt))) {
-          this.logger.log(`User ${event.userId} was removed after logging in; activity ignored`);
-        }
-      }),
-    ];
+      },
+    );
+    await this.consumers.add(nc, 'profiles-user-deleted', IdentityEvents.userDeleted, async (payload) => {
+      const event = parseEvent(userEventSchema, payload, IdentityEvents.userDeleted, this.logger);
+      if (event) await this.removeProfile.execute(event.userId, event.occurredAt);
+    });
+    await this.consumers.add(nc, 'profiles-user-logged-in', IdentityEvents.userLoggedIn, async (payload) => {
+      const event = parseEvent(userEventSchema, payload, IdentityEvents.userLoggedIn, this.logger);
+      if (event && !(await this.recordActivity.execute(event.userId, event.occurredAt))) {
+        this.logger.log(`User ${event.userId} was removed after logging in; activity ignored`);
+      }
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const subscriptions = this.subscriptions;
-    this.subscriptions = [];
-    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-  }
-
-  private async consume<C extends EventContract<unknown>>(
-    durableName: string,
-    contract: C,
-    handler: (payload: PayloadOf<C>) => Promise<void>,
-  ): Promise<DurableSubscription> {
-    const spec = { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects };
-    return consumeDurably(await this.bus.nats(), spec, durableName, contract, handler);
+    await this.consumers.stop();
   }
 }
