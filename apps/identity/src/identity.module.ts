@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
 import {
+  AuditEntry,
   MigrationsUnderLock,
   ServiceHealthController,
   OutboxMessage,
@@ -25,7 +26,6 @@ import { RegisterAccountUseCase } from './accounts/register-account.usecase';
 import { SetActiveUseCase } from './accounts/set-active.usecase';
 import { SetPasswordUseCase } from './accounts/set-password.usecase';
 import { UpdateAccountUseCase } from './accounts/update-account.usecase';
-import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { AuthHandler } from './auth/auth.handler';
 import { AuthenticateSessionUseCase } from './auth/authenticate-session.usecase';

@@ -3,13 +3,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
 import {
+  AuditEntry,
   MigrationsUnderLock,
   ServiceHealthController,
   OutboxMessage,
   OutboxRelay,
   postgresOptions,
 } from '@app/database';
-import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { InvitationsConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';

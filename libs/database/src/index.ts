@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './database-logger';
 export * from './migrations-under-lock';
 export * from './service-health.controller';
+export * from './audit';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditDetails, AuditEntry } from './audit-entry.entity';
+import { AuditRecord as Entry, recordAudit } from '@app/database';
 
 export type AuditAction =
   | 'signup'
@@ -20,13 +20,7 @@ export type AuditAction =
 /** The caller as `@Caller()` gives it: a user id, the operator's CLI, or nobody (anonymous/system). */
 export type Actor = number | 'admin' | undefined;
 
-export interface AuditRecord {
-  action: AuditAction;
-  actor?: Actor;
-  subjectUserId?: number | null;
-  clientIp?: string | null;
-  details?: AuditDetails;
-}
+export type AuditRecord = Entry<AuditAction>;
 
 @Injectable()
 export class AuditLogRepository {
@@ -34,12 +28,6 @@ export class AuditLogRepository {
 
   /** Records inside the caller's transaction when given one, so the event and its audit agree. */
   async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.insert(AuditEntry, {
-      action: entry.action,
-      actor: entry.actor === undefined ? null : String(entry.actor),
-      subjectUserId: entry.subjectUserId ?? null,
-      clientIp: entry.clientIp ?? null,
-      details: entry.details ?? {},
-    });
+    await recordAudit(manager, entry);
   }
 }

@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BusCaller } from '../memberships/membership-requests.schema';
-import { AuditDetails, AuditEntry } from './audit-entry.entity';
+import { AuditRecord as Entry, recordAudit } from '@app/database';
 
 export type AuditAction =
   'signup' | 'signup.refused' | 'invite.reset' | 'organization.update' | 'member.removed';
 
-export interface AuditRecord {
-  action: AuditAction;
-  actor?: BusCaller;
-  subjectUserId?: number | null;
-  details?: AuditDetails;
-}
+export type AuditRecord = Entry<AuditAction>;
 
 @Injectable()
 export class AuditLogRepository {
@@ -19,11 +13,6 @@ export class AuditLogRepository {
 
   /** Records inside the caller's transaction when given one, so the change and its audit agree. */
   async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.insert(AuditEntry, {
-      action: entry.action,
-      actor: entry.actor === undefined ? null : String(entry.actor),
-      subjectUserId: entry.subjectUserId ?? null,
-      details: entry.details ?? {},
-    });
+    await recordAudit(manager, entry);
   }
 }
