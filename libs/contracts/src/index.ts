@@ -4,3 +4,4 @@ export * from './users';
 export * from './identity';
 export * from './invitations';
 export * from './profiles';
+export * from './labeling';
