@@ -136,7 +136,8 @@ export class AvatarsController {
     res.setHeader('Content-Security-Policy', AVATAR_CSP);
     res.setHeader('Content-Disposition', 'inline');
     res.setHeader('Cache-Control', 'public, max-age=86400');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // Public images (as in Label Studio): pages on another origin may show them; the CSP keeps them inert.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).pipe(res);
   }
 
