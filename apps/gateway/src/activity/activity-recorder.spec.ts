@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { RecordActivityRequest } from '@app/contracts';
 import { BusClient } from '@app/bus';
 import { GatewayConfig } from '../config';
@@ -16,6 +17,8 @@ class FakeBus {
 
 const recorder = (bus: FakeBus) =>
   new ActivityRecorder(bus as unknown as BusClient, { activityFlushMs: 1000 } as GatewayConfig);
+
+beforeAll(() => Logger.overrideLogger(false));
 
 describe('ActivityRecorder', () => {
   it('sends one entry per user with the newest time, in one message per flush', async () => {
