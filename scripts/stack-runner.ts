@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LocalObjectStorage } from './local-object-storage';
 
 export type AppName = 'identity' | 'invitations' | 'profiles' | 'gateway';
 export const SERVICES: AppName[] = ['identity', 'invitations', 'profiles'];
@@ -24,6 +25,11 @@ export interface StackOptions {
   /** Where app output goes: inherit prints to the terminal; a function receives lines. */
   output: 'inherit' | ((app: AppName, line: string) => void);
   root: string;
+  /**
+   * Where no MinIO is configured (MINIO_ENDPOINT unset), an S3 server of the stack's own keeps its
+   * data here (and listens on MINIO_PORT, or any free port when 0).
+   */
+  localStorage?: { directory: string; port: number };
 }
 
 /** The secret for `npm run stack`: SECRET_KEY if set, else one generated once and kept in .stack/. */
@@ -59,6 +65,7 @@ export function localStackOptions(
       Number(env.PROFILES_HEALTH_PORT ?? 8083),
     ],
     secretKey: localSecretKey(root, env.SECRET_KEY),
+    localStorage: { directory: join(root, '.stack', 's3'), port: Number(env.MINIO_PORT ?? 9000) },
   };
 }
 
@@ -68,10 +75,15 @@ function databaseUrl(options: StackOptions, app: AppName): string {
   return url.toString();
 }
 
-export function appEnv(options: StackOptions, app: AppName): Record<string, string | undefined> {
+export function appEnv(
+  options: StackOptions,
+  app: AppName,
+  storage?: LocalObjectStorage,
+): Record<string, string | undefined> {
   const index = SERVICES.indexOf(app);
   const env: Record<string, string | undefined> = {
     ...process.env,
+    ...(app === 'profiles' && storage ? storage.env() : {}),
     ...options.env,
     ...options.appEnv?.[app],
     NATS_SERVERS: options.natsServers,
@@ -109,6 +121,7 @@ async function waitReady(url: string, timeoutMs: number, exited: () => boolean):
 /** Runs every app as a child process of this one. */
 export class Stack {
   private readonly children = new Map<AppName, ChildProcess>();
+  private localStorage?: LocalObjectStorage;
 
   constructor(readonly options: StackOptions) {
     // Whatever ends this process (a test runner's timeout included) ends the apps with it.
@@ -121,7 +134,23 @@ export class Stack {
     return `http://127.0.0.1:${this.options.gatewayPort}`;
   }
 
+  /** The stack's own S3 server, when it runs one. */
+  get storage(): LocalObjectStorage | undefined {
+    return this.localStorage;
+  }
+
   async start(apps: AppName[] = APPS, timeoutMs = 60_000): Promise<void> {
+    const minioConfigured = Boolean(
+      this.options.env.MINIO_ENDPOINT ??
+      this.options.appEnv?.profiles?.MINIO_ENDPOINT ??
+      process.env.MINIO_ENDPOINT,
+    );
+    if (this.options.localStorage && !minioConfigured && !this.localStorage) {
+      this.localStorage = await LocalObjectStorage.start(
+        this.options.localStorage.directory,
+        this.options.localStorage.port,
+      );
+    }
     // Services first (they create their databases and run migrations), then the gateway.
     await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => this.startApp(app, timeoutMs)));
     if (apps.includes('gateway')) await this.startApp('gateway', timeoutMs);
@@ -131,7 +160,7 @@ export class Stack {
     if (this.children.has(app)) return;
     const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: appEnv(this.options, app),
+      env: appEnv(this.options, app, this.localStorage),
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
@@ -169,5 +198,7 @@ export class Stack {
   async stop(): Promise<void> {
     await this.stopApp('gateway');
     await Promise.all(SERVICES.map((app) => this.stopApp(app)));
+    await this.localStorage?.stop();
+    this.localStorage = undefined;
   }
 }

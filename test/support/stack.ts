@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { AppName, Stack } from '../../scripts/stack-runner';
 import { testInfra } from './infra';
@@ -32,6 +33,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const postgres = new URL(testInfra.postgresUrl);
   postgres.pathname = '/';
   const logs: TestStack['logs'] = [];
+  const storageDir = mkdtempSync(join(tmpdir(), 'ls-s3-'));
   const stack = new Stack({
     root: ROOT,
     postgresUrl: postgres.toString(),
@@ -40,7 +42,15 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     gatewayPort: await freePort(),
     healthPorts: [await freePort(), await freePort(), await freePort()],
     secretKey: randomBytes(48).toString('base64url'),
-    env: { BCRYPT_COST: '4', LOG_LEVEL: 'info', BUS_TIMEOUT_MS: '3000', ...env },
+    localStorage: { directory: storageDir, port: 0 },
+    env: {
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'info',
+      BUS_TIMEOUT_MS: '3000',
+      STORAGE_TIMEOUT_MS: '2000',
+      ACTIVITY_FLUSH_MS: '200',
+      ...env,
+    },
     output: (app, line) => {
       logs.push({ app, line });
       if (process.env.E2E_VERBOSE) process.stdout.write(`[${app}] ${line}\n`);
@@ -51,6 +61,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   } catch (error) {
     await stack.stop();
     await nats.dispose();
+    rmSync(storageDir, { recursive: true, force: true });
     const tail = logs
       .slice(-30)
       .map((l) => `[${l.app}] ${l.line}`)
@@ -80,6 +91,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     async dispose() {
       await stack.stop();
       await nats.dispose();
+      rmSync(storageDir, { recursive: true, force: true });
       const admin = new Client({ connectionString: testInfra.postgresUrl });
       await admin.connect();
       for (const app of ['identity', 'invitations', 'profiles']) {

@@ -18,6 +18,8 @@ const schema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     BODY_LIMIT_BYTES: positiveInt(256 * 1024),
     SESSION_MAX_AGE_SECONDS: positiveInt(14 * 24 * 3600),
+    /** How often coalesced last-activity times are sent to profiles. */
+    ACTIVITY_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -30,6 +32,7 @@ const schema = z
     trustProxyHops: env.TRUST_PROXY_HOPS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
+    activityFlushMs: env.ACTIVITY_FLUSH_MS,
   }));
 
 export type GatewayConfig = z.infer<typeof schema>;

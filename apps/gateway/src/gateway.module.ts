@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BusModule, loggingModule } from '@app/bus';
+import { ActivityRecorder } from './activity/activity-recorder';
 import { AuthGuard } from './auth/auth.guard';
+import { AvatarsController } from './avatars/avatars.controller';
 import { Authenticator } from './auth/authenticator';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -38,12 +40,14 @@ export class GatewayModule {
         StaticAssetsController,
         OrganizationsController,
         MembershipsController,
+        AvatarsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         Authenticator,
         AuthGuard,
+        ActivityRecorder,
         UserDirectory,
         SignupUseCase,
         WebSession,

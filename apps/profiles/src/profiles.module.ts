@@ -6,6 +6,12 @@ import { MigrationsUnderLock, ServiceHealthController, postgresOptions } from '@
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
 import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
+import { AvatarObjects1767398400000 } from './migrations/1767398400000-avatar-objects';
+import { AvatarRepository } from './avatars/avatar.repository';
+import { AvatarStorage, STORAGE_CONFIG } from './avatars/avatar-storage';
+import { AvatarsHandler } from './avatars/avatars.handler';
+import { AVATAR_LIMITS, AvatarsUseCases } from './avatars/avatars.usecases';
+import { OrphanSweeper, SWEEPER_CONFIG } from './avatars/orphan-sweeper';
 import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
 import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -28,13 +34,13 @@ export class ProfilesModule {
           postgresOptions({
             url: config.databaseUrl,
             entities: [ProfileEntity],
-            migrations: [InitialSchema1767225600000],
+            migrations: [InitialSchema1767225600000, AvatarObjects1767398400000],
           }),
         ),
         TypeOrmModule.forFeature([ProfileEntity]),
         TerminusModule,
       ],
-      controllers: [ProfilesHandler, ServiceHealthController],
+      controllers: [ProfilesHandler, AvatarsHandler, ServiceHealthController],
       providers: [
         MigrationsUnderLock,
         ProfileRepository,
@@ -44,6 +50,13 @@ export class ProfilesModule {
         RemoveProfileUseCase,
         RecordActivityUseCase,
         IdentityEventsConsumer,
+        { provide: STORAGE_CONFIG, useValue: config.storage },
+        { provide: AVATAR_LIMITS, useValue: config.avatar },
+        { provide: SWEEPER_CONFIG, useValue: config.sweeper },
+        AvatarStorage,
+        AvatarRepository,
+        AvatarsUseCases,
+        OrphanSweeper,
       ],
     };
   }

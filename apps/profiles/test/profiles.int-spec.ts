@@ -26,7 +26,17 @@ let nc: NatsConnection;
 let app: INestApplication | undefined;
 
 const config = () =>
-  loadProfilesConfig({ DATABASE_URL: db.url, NATS_SERVERS: nats.url, HEALTH_PORT: '0', LOG_LEVEL: 'silent' });
+  loadProfilesConfig({
+    DATABASE_URL: db.url,
+    NATS_SERVERS: nats.url,
+    HEALTH_PORT: '0',
+    LOG_LEVEL: 'silent',
+    // These tests do not touch avatars: the service starts and works without reaching storage.
+    MINIO_ENDPOINT: '127.0.0.1',
+    MINIO_PORT: '9',
+    MINIO_ACCESS_KEY: 'unused',
+    MINIO_SECRET_KEY: 'unused',
+  });
 
 async function startService(): Promise<void> {
   app ??= await startProfilesService(config());

@@ -3,3 +3,4 @@ export * from './bus.client';
 export * from './rpc';
 export * from './jetstream';
 export * from './service';
+export * from './uploads';

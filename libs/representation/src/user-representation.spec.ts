@@ -35,6 +35,9 @@ describe('initials', () => {
     ['Ann', '', 'a@x.io', 'A'],
     ['', 'Lee', 'a@x.io', 'L'],
     ['ann', 'Lee', 'a@x.io', 'aL'],
+    // Python slices code points: a character outside the BMP is kept whole.
+    ['\u{1F600}x', '\u{1F431}', 'a@x.io', '\u{1F600}\u{1F431}'],
+    ['', '', '\u{1F600}\u{1F600}\u{1F600}@x.io', '\u{1F600}\u{1F600}'],
   ])('first %p last %p email %p → %p', (first, last, email, expected) => {
     expect(initials(first, last, email)).toBe(expected);
   });

@@ -57,12 +57,15 @@ export const ALL_PERMISSIONS = [
   'model_provider_connection.delete',
 ] as const;
 
+/** The first `n` characters as Python slices them (code points: an emoji is not cut in half). */
+const head = (text: string, n: number) => Array.from(text).slice(0, n).join('');
+
 /** Label Studio's `get_initials`. */
 export function initials(firstName: string, lastName: string, email: string): string {
-  if (!firstName && !lastName) return email.slice(0, 2);
-  if (firstName && !lastName) return firstName.slice(0, 1);
-  if (!firstName && lastName) return lastName.slice(0, 1);
-  return firstName.slice(0, 1) + lastName.slice(0, 1);
+  if (!firstName && !lastName) return head(email, 2);
+  if (firstName && !lastName) return head(firstName, 1);
+  if (!firstName && lastName) return head(lastName, 1);
+  return head(firstName, 1) + head(lastName, 1);
 }
 
 const emptyProfile = (userId: number): ProfileDto => ({

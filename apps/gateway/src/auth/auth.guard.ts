@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ActivityRecorder } from '../activity/activity-recorder';
 import { ApiError, notAuthenticated } from '../errors/api-error';
 import { Authenticator } from './authenticator';
 import { csrfFailure, SAFE_METHODS } from './csrf';
@@ -11,7 +12,10 @@ import { AuthenticatedRequest } from './principal';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly authenticator: Authenticator) {}
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly activity: ActivityRecorder,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -23,6 +27,8 @@ export class AuthGuard implements CanActivate {
     }
     req.principal = result.principal;
     req.sessionKey = result.sessionKey;
+    // Label Studio's UpdateLastActivityMiddleware: unsafe requests by an authenticated user.
+    if (!SAFE_METHODS.has(req.method)) this.activity.record(result.principal.userId);
     return true;
   }
 }

@@ -145,9 +145,36 @@ export class ProfileRepository {
     });
   }
 
-  /** Deletes the profile and remembers when, so stale events cannot re-create it. Idempotent. */
+  /**
+   * Coalesced activity from the gateway: one statement for many users, moving each forward only.
+   * Profiles that do not exist (yet) are left alone: registration creates them.
+   */
+  async recordActivities(entries: Array<{ userId: number; at: Date }>): Promise<number> {
+    if (entries.length === 0) return 0;
+    const result = (await this.dataSource.query(
+      `UPDATE profile AS p SET last_activity = v.at
+       FROM (SELECT DISTINCT ON (user_id) user_id, at
+             FROM unnest($1::integer[], $2::timestamptz[]) AS e(user_id, at)
+             ORDER BY user_id, at DESC) AS v
+       WHERE p.user_id = v.user_id AND (p.last_activity IS NULL OR p.last_activity < v.at)`,
+      [entries.map((e) => e.userId), entries.map((e) => e.at.toISOString())],
+    )) as [unknown[], number];
+    return result[1];
+  }
+
+  /**
+   * Deletes the profile (its avatar file becomes an orphan) and remembers when, so stale events
+   * cannot re-create it. Idempotent.
+   */
   async remove(userId: number, removedAt?: Date): Promise<void> {
     await this.inUserTransaction(userId, async (runner) => {
+      // The avatar object outlives the profile only as an orphan, which the sweeper removes.
+      await runner.query(
+        `INSERT INTO avatar_orphan (file)
+         SELECT avatar_key FROM profile WHERE user_id = $1 AND avatar_key IS NOT NULL
+         ON CONFLICT (file) DO NOTHING`,
+        [userId],
+      );
       await runner.query('DELETE FROM profile WHERE user_id = $1', [userId]);
       await runner.query(
         `INSERT INTO profile_removal (user_id, removed_at) VALUES ($1, COALESCE($2::timestamptz, now()))

@@ -1,0 +1,151 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Request, Response } from 'express';
+import multer, { MulterError } from 'multer';
+import { Readable } from 'node:stream';
+import { AvatarUploads, PrincipalDto, ProfilesSubjects } from '@app/contracts';
+import { BusClient, UploadStore } from '@app/bus';
+import { AuthGuard } from '../auth/auth.guard';
+import { CurrentPrincipal } from '../auth/principal';
+import { ApiError, forbidden, notFound } from '../errors/api-error';
+import { parseId } from '../http/input';
+import { UserDirectory } from '../users/user-directory';
+
+/** Label Studio's limit and message (1 MiB). */
+const MAX_BYTES = 1024 * 1024;
+const FILE_SIZE_MESSAGE = 'Avatar file size may not exceed 1024.0 kb';
+const STORAGE_UNAVAILABLE = 'Avatar storage is unavailable. Try again later.';
+/** What a served avatar may do in a browser: nothing. */
+const AVATAR_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
+const AVATAR_FILE = /^[0-9a-f]{32}\.(png|jpg|webp)$/;
+const SERVED_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/**
+ * Parses `multipart/form-data` in memory with hard limits: the file stops being read past 1 MiB,
+ * and only a handful of parts are accepted. Label Studio takes the first file whatever its field.
+ */
+const parseUpload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_BYTES, files: 4, fields: 16, parts: 20, fieldSize: 4096, headerPairs: 50 },
+}).any();
+
+function readUpload(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
+  return new Promise((resolve, reject) => {
+    parseUpload(req, res, (error: unknown) => {
+      if (!error) {
+        const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+        resolve(files[0]);
+      } else if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        reject(new ApiError(400, FILE_SIZE_MESSAGE));
+      } else if (error instanceof MulterError) {
+        reject(new ApiError(400, 'Send one image file as multipart/form-data.'));
+      } else {
+        reject(new ApiError(400, 'Malformed multipart request.'));
+      }
+    });
+  });
+}
+
+/**
+ * `POST`/`DELETE /api/users/{id}/avatar/` (only for oneself: Label Studio silently changed the
+ * caller whatever the id) and the public `/data/avatars/<file>` they produce. The profiles service
+ * owns the images; the gateway hands it the upload through the bus's object store and serves
+ * stored images with a fixed type, `nosniff` and a CSP that forbids everything.
+ */
+@Controller()
+export class AvatarsController {
+  private readonly uploads: UploadStore;
+
+  constructor(
+    private readonly bus: BusClient,
+    private readonly directory: UserDirectory,
+  ) {
+    this.uploads = new UploadStore(() => bus.nats(), AvatarUploads);
+  }
+
+  @Post(['api/users/:id/avatar', 'api/users/:id/avatar/'])
+  @UseGuards(AuthGuard)
+  @HttpCode(200)
+  async upload(
+    @CurrentPrincipal() caller: PrincipalDto,
+    @Param('id') rawId: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    await this.mustBeSelf(caller, parseId(rawId));
+    const file = await readUpload(req, res);
+    if (!file || file.size === 0) {
+      // Label Studio's quirk: a request without a file clears the avatar.
+      await this.bus.request(
+        ProfilesSubjects.clearAvatar,
+        { userId: caller.userId },
+        { caller: caller.userId },
+      );
+      return { detail: 'avatar saved' };
+    }
+    let upload: string;
+    try {
+      upload = await this.uploads.put(file.buffer);
+    } catch {
+      throw new ApiError(503, STORAGE_UNAVAILABLE, undefined, { 'Retry-After': '5' });
+    }
+    try {
+      await this.bus.request(
+        ProfilesSubjects.setAvatar,
+        { userId: caller.userId, upload },
+        { caller: caller.userId },
+      );
+    } catch (error) {
+      // Profiles takes the upload as soon as it gets the request; if it never did, do not keep it.
+      void this.uploads.discard(upload);
+      throw error;
+    }
+    return { detail: 'avatar saved' };
+  }
+
+  @Delete(['api/users/:id/avatar', 'api/users/:id/avatar/'])
+  @UseGuards(AuthGuard)
+  @HttpCode(204)
+  async remove(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string): Promise<void> {
+    await this.mustBeSelf(caller, parseId(rawId));
+    await this.bus.request(
+      ProfilesSubjects.clearAvatar,
+      { userId: caller.userId },
+      { caller: caller.userId },
+    );
+  }
+
+  /** Public, like Label Studio's; file names are unguessable and change with every upload. */
+  @Get('data/avatars/:file')
+  async serve(@Param('file') file: string, @Res() res: Response): Promise<void> {
+    if (!AVATAR_FILE.test(file)) throw notFound();
+    const location = await this.bus.request(ProfilesSubjects.locateAvatar, { file });
+    if (!SERVED_TYPES.has(location.contentType)) throw notFound();
+    let upstream: globalThis.Response;
+    try {
+      upstream = await fetch(location.url, { signal: AbortSignal.timeout(5_000) });
+    } catch {
+      throw new ApiError(503, STORAGE_UNAVAILABLE, undefined, { 'Retry-After': '5' });
+    }
+    if (upstream.status === 404) throw notFound();
+    if (!upstream.ok || !upstream.body)
+      throw new ApiError(503, STORAGE_UNAVAILABLE, undefined, { 'Retry-After': '5' });
+    res.status(200);
+    res.setHeader('Content-Type', location.contentType);
+    res.setHeader('Content-Length', String(location.size));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', AVATAR_CSP);
+    res.setHeader('Content-Disposition', 'inline');
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    // Public images (as in Label Studio): pages on another origin may show them; the CSP keeps them inert.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).pipe(res);
+  }
+
+  /** Someone else's id: 404 outside the caller's organization (as if absent), 403 inside it. */
+  private async mustBeSelf(caller: PrincipalDto, userId: number): Promise<void> {
+    if (userId === caller.userId) return;
+    const organizationId = await this.directory.activeOrganizationId(caller.userId);
+    await this.directory.member(organizationId, userId, caller.userId);
+    throw forbidden();
+  }
+}
