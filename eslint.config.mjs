@@ -60,7 +60,8 @@ export default tseslint.config(
       globals: Object.fromEntries(
         [
           'window', 'document', 'navigator', 'location', 'history', 'fetch', 'URL', 'URLSearchParams',
-          'FormData', 'File', 'Blob', 'Image', 'Node', 'Element', 'console', 'setTimeout', 'clearTimeout',
+          'FormData', 'File', 'Blob', 'Image', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
+          'HTMLButtonElement', 'HTMLFormElement', 'HTMLDialogElement', 'HTMLDetailsElement', 'console',
         ].map((name) => [name, 'readonly']),
       ),
     },

@@ -123,7 +123,7 @@ export function projectsPage(assets: AssetLinks, user: NavigationUser) {
       <section class="panel">
         <p>You are logged in as <strong>${user.email}</strong>.</p>
         <p>Labeling projects are not part of this service. From here you can:</p>
-        <ul class="links">
+        <ul>
           <li><a href="/people/">People</a>: the members of your organization and the invitation link</li>
           <li><a href="/user/account/">Account &amp; Settings</a>: your name, picture and API token</li>
         </ul>

@@ -1,24 +1,24 @@
 // Account & Settings: names and phone (PATCH /api/users/{id}/), the profile picture (previewed
 // here, scaled down in the browser when it is over 512 x 512, then POST /api/users/{id}/avatar/),
 // and the API token (shown, copied, reset).
-import { api, avatar, byId, copyFromInput, refreshNavigationAvatar, setStatus } from './common.js';
+import { api, avatar, byId, copyFromInput, el, refreshNavigationAvatar, setStatus } from './common.js';
 import { AVATAR_MAX_SIDE, fitWithin } from './format.js';
 
 const userId = byId('main').dataset.userId;
 const userPath = `/api/users/${encodeURIComponent(userId)}/`;
 
-const form = byId('account-form');
-const save = byId('account-save');
+const form = byId('account-form', HTMLFormElement);
+const save = byId('account-save', HTMLButtonElement);
 const formStatus = byId('account-status');
-const fields = ['first_name', 'last_name', 'phone'].map((name) => byId(name));
+const fields = ['first_name', 'last_name', 'phone'].map((name) => byId(name, HTMLInputElement));
 
-const fileInput = byId('avatar-file');
+const fileInput = byId('avatar-file', HTMLInputElement);
 const preview = byId('picture-preview');
 const offer = byId('avatar-offer');
 const offerText = byId('avatar-offer-text');
-const resize = byId('avatar-resize');
+const resize = byId('avatar-resize', HTMLButtonElement);
 const avatarStatus = byId('avatar-status');
-const remove = byId('avatar-remove');
+const remove = byId('avatar-remove', HTMLButtonElement);
 
 /** The picture chosen but not saved yet (maybe scaled down), and its preview. */
 let pending = null;
@@ -41,7 +41,15 @@ function showPreview(blob) {
   preview.replaceChildren(img);
   return new Promise((resolve) => {
     img.addEventListener('load', () => resolve(img), { once: true });
-    img.addEventListener('error', () => resolve(null), { once: true });
+    img.addEventListener(
+      'error',
+      () => {
+        // Not something the browser can show: a neutral disc rather than a broken image.
+        preview.replaceChildren(el('span', { className: 'avatar large', 'aria-hidden': 'true', text: '?' }));
+        resolve(null);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -94,6 +102,14 @@ resize.addEventListener('click', async () => {
   canvas.width = fit.width;
   canvas.height = fit.height;
   const context = canvas.getContext('2d');
+  if (!context) {
+    setStatus(
+      avatarStatus,
+      'The picture could not be resized in this browser. Choose a smaller one.',
+      'error',
+    );
+    return;
+  }
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = 'high';
   context.drawImage(previewImage, 0, 0, fit.width, fit.height);
@@ -175,9 +191,9 @@ remove.addEventListener('click', async () => {
 
 // ---- the API token ----
 
-const tokenInput = byId('api-token');
+const tokenInput = byId('api-token', HTMLInputElement);
 const tokenStatus = byId('token-status');
-const tokenReset = byId('token-reset');
+const tokenReset = byId('token-reset', HTMLButtonElement);
 
 async function loadToken() {
   try {

@@ -19,11 +19,17 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Shorthand for a required element of the server-rendered page. */
-export function byId(id) {
+/**
+ * A required element of the server-rendered page, checked to be of the expected kind.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T }} [kind]
+ * @returns {T}
+ */
+export function byId(id, kind) {
   const node = document.getElementById(id);
-  if (!node) throw new Error(`The page has no #${id}`);
-  return node;
+  if (!node || (kind && !(node instanceof kind))) throw new Error(`The page has no suitable #${id}`);
+  return /** @type {T} */ (node);
 }
 
 export class ApiError extends Error {

@@ -18,6 +18,7 @@ export function fitWithin(width, height, max = AVATAR_MAX_SIDE) {
   };
 }
 
+/** @type {Array<[Intl.RelativeTimeFormatUnit, number]>} */
 const UNITS = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

@@ -1,14 +1,17 @@
 // The navigation menus are <details> elements, usable without script; this adds what a menu is
 // expected to do: Escape closes it (focus back on its button), a click elsewhere closes it, and
 // only one is open at a time.
-const menus = [...document.querySelectorAll('details[data-menu]')];
+/** @type {HTMLDetailsElement[]} */
+const menus = [...document.querySelectorAll('details[data-menu]')].filter(
+  (m) => m instanceof HTMLDetailsElement,
+);
 
 for (const menu of menus) {
   menu.addEventListener('toggle', () => {
     if (!menu.open) return;
     for (const other of menus) if (other !== menu) other.open = false;
   });
-  menu.addEventListener('keydown', (event) => {
+  menu.addEventListener('keydown', (/** @type {KeyboardEvent} */ event) => {
     if (event.key !== 'Escape' || !menu.open) return;
     menu.open = false;
     menu.querySelector('summary')?.focus();
@@ -18,6 +21,6 @@ for (const menu of menus) {
 
 document.addEventListener('click', (event) => {
   for (const menu of menus) {
-    if (menu.open && !menu.contains(event.target)) menu.open = false;
+    if (menu.open && !(event.target instanceof Node && menu.contains(event.target))) menu.open = false;
   }
 });

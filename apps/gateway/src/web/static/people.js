@@ -15,8 +15,8 @@ const organizationId = byId('main').dataset.organizationId;
 const rows = byId('people-rows');
 const status = byId('people-status');
 const pager = byId('people-pager');
-const previous = byId('people-previous');
-const next = byId('people-next');
+const previous = byId('people-previous', HTMLButtonElement);
+const next = byId('people-next', HTMLButtonElement);
 const range = byId('people-range');
 
 let page = pageFromQuery(location.search);
@@ -112,7 +112,7 @@ next.addEventListener('click', () => goTo(page + 1));
 
 // ---- a person's details ----
 
-const personDialog = byId('person-dialog');
+const personDialog = byId('person-dialog', HTMLDialogElement);
 const personTitle = byId('person-title');
 const personContent = byId('person-content');
 
@@ -191,10 +191,10 @@ async function showPerson(userId, opener) {
 
 // ---- + Add People: the invitation link ----
 
-const inviteDialog = byId('invite-dialog');
-const inviteLink = byId('invite-link');
+const inviteDialog = byId('invite-dialog', HTMLDialogElement);
+const inviteLink = byId('invite-link', HTMLInputElement);
 const inviteStatus = byId('invite-status');
-const inviteReset = byId('invite-reset');
+const inviteReset = byId('invite-reset', HTMLButtonElement);
 
 function showLink(invite) {
   inviteLink.value = inviteLinkUrl(location.origin, invite);
