@@ -42,8 +42,9 @@ async function openPeople(page: Page): Promise<void> {
 }
 
 /** The seed: "click the user icon in the upper right, click Account & Settings". */
-async function openAccount(page: Page): Promise<void> {
+async function openAccount(page: Page, shot?: string): Promise<void> {
   await page.getByLabel('User menu').click();
+  if (shot) await screenshot(page, shot);
   await page.locator('.menu-panel.right').getByRole('link', { name: 'Account & Settings' }).click();
   await page.waitForURL('**/user/account/');
   await expectValue(page.getByLabel('Access token'), /^[0-9a-f]{40}$/);
@@ -210,7 +211,7 @@ describe('the web UI in a real browser', () => {
 
     it('Account & Settings saves names and phone; a reload shows them; hostile names stay text', async () => {
       const { page } = bob;
-      await openAccount(page);
+      await openAccount(page, '09-user-menu');
       await expect(page.title()).resolves.toBe('Account & Settings · Label Studio');
       await page.getByLabel('First name').fill(HOSTILE_FIRST);
       await page.getByLabel('Last name').fill(HOSTILE_LAST);
@@ -228,7 +229,7 @@ describe('the web UI in a real browser', () => {
         `${HOSTILE_FIRST} ${HOSTILE_LAST}`,
       );
       await expect(page.locator('img:not(.avatar), script:not([src])').count()).resolves.toBe(0);
-      await screenshot(page, '09-account-hostile-name');
+      await screenshot(page, '10-account-hostile-name');
     });
 
     it('People shows the hostile name as text, and a row opens the person’s details', async () => {
@@ -238,7 +239,7 @@ describe('the web UI in a real browser', () => {
       const row = page.locator('#people-rows tr', { hasText: 'bob@example.com' });
       await expect(row.locator('td').nth(2).textContent()).resolves.toBe(`${HOSTILE_FIRST} ${HOSTILE_LAST}`);
       await expect(page.locator('#people-rows img:not(.avatar)').count()).resolves.toBe(0);
-      await screenshot(page, '10-people-two');
+      await screenshot(page, '11-people-two');
 
       await row.locator('td').nth(3).click();
       const details = page.getByRole('dialog', { name: `${HOSTILE_FIRST} ${HOSTILE_LAST}` });
@@ -247,7 +248,7 @@ describe('the web UI in a real browser', () => {
       await expect(page.locator('#created-projects').textContent()).resolves.toBe('None');
       await expect(page.locator('#contributed-projects').textContent()).resolves.toBe('None');
       await expect(page.locator('#person-content img:not(.avatar)').count()).resolves.toBe(0);
-      await screenshot(page, '11-person-details');
+      await screenshot(page, '12-person-details');
       await page.keyboard.press('Escape');
       await expect(details.isVisible()).resolves.toBe(false);
 
@@ -272,7 +273,7 @@ describe('the web UI in a real browser', () => {
       await expect(page.getByLabel('Last name').inputValue()).resolves.toBe('Lee');
       await expect(page.getByLabel('Phone').inputValue()).resolves.toBe('555-0199');
       await expect(page.locator('[data-nav-avatar]').textContent()).resolves.toContain('AL');
-      await screenshot(page, '12-account');
+      await screenshot(page, '13-account');
     });
 
     it('shows the API token; Copy copies it; Reset makes a new one and the old one gets 401', async () => {
@@ -294,7 +295,7 @@ describe('the web UI in a real browser', () => {
       expect(old.status).toBe(401);
       expect(await readJson(old)).toMatchObject({ detail: 'Invalid token.' });
       expect((await readJson<UserBody>(await whoamiWith(sut.baseUrl, fresh))).email).toBe('ann@example.com');
-      await screenshot(page, '13-account-token-reset');
+      await screenshot(page, '14-account-token-reset');
     });
 
     it('offers to scale down a picture over 512 x 512, uploads it and shows it everywhere', async () => {
@@ -306,31 +307,32 @@ describe('the web UI in a real browser', () => {
       });
       await expectText(page.locator('#avatar-offer-text'), /1024 × 768 pixels, larger than 512 × 512/);
       await expect(page.locator('#picture-preview img').getAttribute('src')).resolves.toMatch(/^blob:/);
-      await screenshot(page, '14-avatar-offer');
+      await screenshot(page, '15-avatar-offer');
 
       await page.getByRole('button', { name: 'Resize to fit 512 × 512' }).click();
       await expectText(page.locator('#avatar-status'), /Resized to 512 × 384 pixels/);
       await page.getByRole('button', { name: 'Save' }).click();
       await expectText(page.locator('#account-status'), /Saved, with the new picture/);
-      const src = await page.locator('#picture-preview img').getAttribute('src');
-      expect(src).toMatch(/\/data\/avatars\//);
-      await expect(page.locator('[data-nav-avatar] img').getAttribute('src')).resolves.toBe(src);
-      const picture = await page.request.get(src!);
+      // The scripts write absolute URLs, the server relative ones: both name one stored image.
+      const pictureOf = async (img: Locator) => new URL((await img.getAttribute('src'))!, sut.baseUrl).href;
+      const src = await pictureOf(page.locator('#picture-preview img'));
+      expect(src).toMatch(/\/data\/avatars\/[0-9a-f]{32}\.png$/);
+      await expect(pictureOf(page.locator('[data-nav-avatar] img'))).resolves.toBe(src);
+      const picture = await page.request.get(src);
       expect(picture.status()).toBe(200);
-      expect(picture.headers()['content-type']).toMatch(/^image\//);
+      expect(picture.headers()['content-type']).toBe('image/png');
       const size = await sharp(await picture.body()).metadata();
       expect([size.width, size.height]).toEqual([512, 384]);
       await page.reload();
-      await expect(page.locator('#picture-preview img').getAttribute('src')).resolves.toBe(src);
-      await screenshot(page, '15-account-avatar');
+      await expect(pictureOf(page.locator('#picture-preview img'))).resolves.toBe(src);
+      await expect(pictureOf(page.locator('[data-nav-avatar] img'))).resolves.toBe(src);
+      await expect(page.getByRole('button', { name: 'Remove picture' }).isVisible()).resolves.toBe(true);
+      await screenshot(page, '16-account-avatar');
 
       await openPeople(page);
-      await expect(
-        page
-          .locator('#people-rows tr', { hasText: 'ann@example.com' })
-          .locator('img.avatar')
-          .getAttribute('src'),
-      ).resolves.toBe(src);
+      const row = page.locator('#people-rows tr', { hasText: 'ann@example.com' });
+      await expect(pictureOf(row.locator('img.avatar'))).resolves.toBe(src);
+      await screenshot(page, '17-people-avatar');
     });
 
     it('shows the server’s message when a picture is refused (too large, or not an image)', async () => {
@@ -346,7 +348,7 @@ describe('the web UI in a real browser', () => {
       await page.getByRole('button', { name: 'Save' }).click();
       await expectText(page.locator('#avatar-status'), /The picture was not saved: .*512/);
       await expectText(page.locator('#account-status'), /Not everything was saved: the picture/);
-      await screenshot(page, '16-avatar-refused');
+      await screenshot(page, '18-avatar-refused');
 
       const hostile = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(3)</script></svg>');
       await page.getByLabel('Profile picture').setInputFiles({
@@ -360,6 +362,14 @@ describe('the web UI in a real browser', () => {
       const message = await expectText(page.locator('#avatar-status'), /The picture was not saved: ./);
       expect(message).not.toContain('Internal');
       await expect(page.locator('#picture-preview b, #avatar-status b').count()).resolves.toBe(0);
+      await screenshot(page, '19-avatar-not-an-image');
+
+      // The saved picture is still there until removed; then the initials come back.
+      await page.getByRole('button', { name: 'Remove picture' }).click();
+      await expectText(page.locator('#avatar-status'), /Picture removed/);
+      await expect(page.locator('#picture-preview').textContent()).resolves.toBe('AL');
+      await expect(page.locator('[data-nav-avatar]').textContent()).resolves.toBe('AL');
+      await expect(page.getByRole('button', { name: 'Remove picture' }).isVisible()).resolves.toBe(false);
     });
 
     it('logs out from the user menu, and logging in again returns to the page asked for', async () => {
