@@ -73,10 +73,16 @@ async function whoamiWith(baseUrl: string, token: string): Promise<Response> {
   return fetch(`${baseUrl}/api/current-user/whoami`, { headers: tokenHeaders(token) });
 }
 
+/** A picture a person looking at the screenshots can recognise: a sun over a hill, in colour. */
 async function png(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#3a6fd8' } })
-    .png()
-    .toBuffer();
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1">
+      <stop offset="0" stop-color="#2b6cd4"/><stop offset="1" stop-color="#9fd0ff"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#sky)"/>
+    <circle cx="${width * 0.68}" cy="${height * 0.35}" r="${Math.min(width, height) * 0.16}" fill="#ffd23f"/>
+    <ellipse cx="${width * 0.3}" cy="${height * 1.05}" rx="${width * 0.7}" ry="${height * 0.45}" fill="#2f9e44"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
 describe('the web UI in a real browser', () => {
@@ -393,6 +399,38 @@ describe('the web UI in a real browser', () => {
       } finally {
         await other.context.close();
       }
+    });
+
+    it('pages through many people, 30 at a time, and keeps the page on reload', async () => {
+      const { page } = ann;
+      const { token } = (await (await page.request.get('/api/current-user/token')).json()) as {
+        token: string;
+      };
+      for (let i = 0; i < 31; i += 1) {
+        const name = `p${String(i).padStart(2, '0')}`;
+        const res = await fetch(`${sut.baseUrl}/api/users/`, {
+          method: 'POST',
+          headers: { ...tokenHeaders(token), 'content-type': 'application/json' },
+          body: JSON.stringify({ email: `${name}@example.com`, username: name }),
+        });
+        expect(res.status).toBe(201);
+      }
+      await openPeople(page);
+      await expectText(page.locator('#people-status'), /33 people/);
+      await expect(page.locator('#people-rows tr').count()).resolves.toBe(30);
+      await expect(page.locator('#people-range').textContent()).resolves.toBe('1–30 of 33');
+      await expect(page.getByRole('button', { name: 'Previous' }).isDisabled()).resolves.toBe(true);
+
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expectText(page.locator('#people-range'), /^31–33 of 33$/);
+      await expect(page.locator('#people-rows tr').count()).resolves.toBe(3);
+      expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+      await screenshot(page, '23-people-page-2');
+      await page.reload();
+      await expectText(page.locator('#people-range'), /^31–33 of 33$/);
+      await page.getByRole('button', { name: 'Previous' }).click();
+      await expectText(page.locator('#people-range'), /^1–30 of 33$/);
+      expect(new URL(page.url()).searchParams.get('page')).toBeNull();
     });
 
     it('serves the pages with a strict Content Security Policy and the scripts as cached files', async () => {
