@@ -433,6 +433,28 @@ describe('the web UI in a real browser', () => {
       expect(new URL(page.url()).searchParams.get('page')).toBeNull();
     });
 
+    it('saves Account & Settings without JavaScript too (the form posts to /user/account/)', async () => {
+      const context = await browser.newContext({ baseURL: sut.baseUrl, javaScriptEnabled: false });
+      try {
+        const page = await context.newPage();
+        await page.goto('/user/account/');
+        await logIn(page, 'bob@example.com');
+        await page.waitForURL('**/user/account/');
+        await expect(page.getByLabel('First name').inputValue()).resolves.toBe(HOSTILE_FIRST);
+        await page.getByLabel('First name').fill('Bob');
+        await page.getByLabel('Last name').fill('<b>Stone</b>');
+        await page.getByRole('button', { name: 'Save' }).click();
+        await page.waitForURL('**/user/account/?saved=1');
+        await expect(page.locator('.success').textContent()).resolves.toBe('Your changes were saved.');
+        await expect(page.getByLabel('Last name').inputValue()).resolves.toBe('<b>Stone</b>');
+        await expect(page.locator('[data-nav-name]').textContent()).resolves.toBe('Bob <b>Stone</b>');
+        await expect(page.locator('main b').count()).resolves.toBe(0);
+        await screenshot(page, '24-account-without-script');
+      } finally {
+        await context.close();
+      }
+    });
+
     it('serves the pages with a strict Content Security Policy and the scripts as cached files', async () => {
       const res = await fetch(`${sut.baseUrl}/user/login/`);
       const csp = res.headers.get('content-security-policy') ?? '';

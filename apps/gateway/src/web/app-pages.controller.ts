@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PrincipalDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { UserJson } from '@app/representation';
+import { ActivityRecorder } from '../activity/activity-recorder';
 import { csrfFailure, ensureCsrfCookie } from '../auth/csrf';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { charField, fieldErrors } from '../http/input';
@@ -36,6 +37,7 @@ export class AppPagesController {
     private readonly session: WebSession,
     private readonly directory: UserDirectory,
     private readonly assets: StaticAssets,
+    private readonly activity: ActivityRecorder,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -96,6 +98,8 @@ export class AppPagesController {
         messagePage(this.assets, 'Forbidden', 'CSRF verification failed. Request aborted.'),
       );
     }
+    // An unsafe request by a signed-in person, like any through the API (Label Studio's middleware).
+    this.activity.record(principal.userId);
     const parsed = accountForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const errors = Object.entries(fieldErrors(parsed.error)).flatMap(([name, messages]) =>
