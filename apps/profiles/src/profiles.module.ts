@@ -5,7 +5,16 @@ import { BusModule, loggingModule } from '@app/bus';
 import { MigrationsUnderLock, ServiceHealthController, postgresOptions } from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
+import { ContributionsHandler } from './labeling/contributions.handler';
+import { CountContributionsUseCase } from './labeling/count-contributions.usecase';
+import { LabelingAnnotationEntity } from './labeling/labeling-annotation.entity';
+import { LabelingEventsConsumer } from './labeling/labeling-events.consumer';
+import { LabelingProjectEntity } from './labeling/labeling-project.entity';
+import { LabelingRepository } from './labeling/labeling.repository';
+import { ListContributionsUseCase } from './labeling/list-contributions.usecase';
+import { RecordLabelingEventUseCase } from './labeling/record-labeling-event.usecase';
 import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
+import { LabelingReadModel1767830400000 } from './migrations/1767830400000-labeling-read-model';
 import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
 import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -27,14 +36,14 @@ export class ProfilesModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.databaseUrl,
-            entities: [ProfileEntity],
-            migrations: [InitialSchema1767225600000],
+            entities: [ProfileEntity, LabelingProjectEntity, LabelingAnnotationEntity],
+            migrations: [InitialSchema1767225600000, LabelingReadModel1767830400000],
           }),
         ),
         TypeOrmModule.forFeature([ProfileEntity]),
         TerminusModule,
       ],
-      controllers: [ProfilesHandler, ServiceHealthController],
+      controllers: [ProfilesHandler, ServiceHealthController, ContributionsHandler],
       providers: [
         MigrationsUnderLock,
         ProfileRepository,
@@ -44,6 +53,11 @@ export class ProfilesModule {
         RemoveProfileUseCase,
         RecordActivityUseCase,
         IdentityEventsConsumer,
+        LabelingRepository,
+        RecordLabelingEventUseCase,
+        ListContributionsUseCase,
+        CountContributionsUseCase,
+        LabelingEventsConsumer,
       ],
     };
   }
