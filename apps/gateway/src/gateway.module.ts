@@ -9,6 +9,7 @@ import { Authenticator } from './auth/authenticator';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
+import { GetMembershipUseCase } from './organizations/get-membership.usecase';
 import { ListMembershipsUseCase } from './organizations/list-memberships.usecase';
 import { MembershipsController } from './organizations/memberships.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
@@ -45,6 +46,7 @@ export class GatewayModule {
         UserDirectory,
         SignupUseCase,
         ListMembershipsUseCase,
+        GetMembershipUseCase,
         RemoveMembershipUseCase,
       ],
     };
