@@ -4,6 +4,7 @@ import { AdminBus } from './bus/admin-bus';
 import { Terminal, TERMINAL_STREAMS, TerminalStreams } from './cli/terminal';
 import { CreateUserCommand } from './commands/create-user.command';
 import { InviteLinkCommand } from './commands/invite-link.command';
+import { LabelingEventCommand } from './commands/labeling-event.command';
 import { ListUsersCommand } from './commands/list-users.command';
 import { ResetPasswordCommand } from './commands/reset-password.command';
 import { ResetTokenCommand } from './commands/reset-token.command';
@@ -12,6 +13,7 @@ import { StartCommand } from './commands/start.command';
 import { UserCommand } from './commands/user.command';
 import { ADMIN_CONFIG, AdminConfig, STACK_ENVIRONMENT, stackEnvironment } from './config';
 import { InviteLinkUseCase } from './invite-links/invite-link.usecase';
+import { PublishLabelingEventUseCase } from './labeling/publish-labeling-event.usecase';
 import { StartLocalStackUseCase } from './local-stack/start-local-stack.usecase';
 import { CreateUserUseCase } from './users/create-user.usecase';
 import { FindUser } from './users/find-user';
@@ -48,6 +50,7 @@ export const ADMIN_COMMANDS = [
   ActivateUserCommand,
   ResetTokenCommand,
   InviteLinkCommand,
+  LabelingEventCommand,
 ];
 
 /** The CLI: commands (thin), use-cases that talk to the services over NATS, and the terminal. */
@@ -68,6 +71,7 @@ export function adminModule(config: AdminConfig, streams: TerminalStreams): Type
       ResetUserTokenUseCase,
       ListUsersUseCase,
       InviteLinkUseCase,
+      PublishLabelingEventUseCase,
       StartLocalStackUseCase,
       ...ADMIN_COMMANDS,
     ],

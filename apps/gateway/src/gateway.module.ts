@@ -9,6 +9,7 @@ import { Authenticator } from './auth/authenticator';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
+import { GetMembershipUseCase } from './organizations/get-membership.usecase';
 import { ListMembershipsUseCase } from './organizations/list-memberships.usecase';
 import { MembershipsController } from './organizations/memberships.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
@@ -54,6 +55,7 @@ export class GatewayModule {
         // Read once at start-up: a build without its web assets stops here, not at the first page.
         { provide: StaticAssets, useValue: new StaticAssets() },
         ListMembershipsUseCase,
+        GetMembershipUseCase,
         RemoveMembershipUseCase,
       ],
     };

@@ -3,6 +3,7 @@ import { bootstrapService } from '@app/bus';
 import { ensureDatabase } from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
+import { LabelingEventsConsumer } from './labeling/labeling-events.consumer';
 import { ProfilesModule } from './profiles.module';
 
 /** bootstrapService takes a module class; this one carries the configured ProfilesModule. */
@@ -25,5 +26,6 @@ export async function startProfilesService(config: ProfilesConfig): Promise<INes
     healthPort: config.healthPort,
   });
   await app.get(IdentityEventsConsumer).start();
+  await app.get(LabelingEventsConsumer).start();
   return app;
 }

@@ -5,6 +5,14 @@ import { BusModule, loggingModule } from '@app/bus';
 import { MigrationsUnderLock, ServiceHealthController, postgresOptions } from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
+import { ContributionsHandler } from './labeling/contributions.handler';
+import { CountContributionsUseCase } from './labeling/count-contributions.usecase';
+import { LabelingAnnotationEntity } from './labeling/labeling-annotation.entity';
+import { LabelingEventsConsumer } from './labeling/labeling-events.consumer';
+import { LabelingProjectEntity } from './labeling/labeling-project.entity';
+import { LabelingRepository } from './labeling/labeling.repository';
+import { ListContributionsUseCase } from './labeling/list-contributions.usecase';
+import { RecordLabelingEventUseCase } from './labeling/record-labeling-event.usecase';
 import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
 import { AvatarObjects1767398400000 } from './migrations/1767398400000-avatar-objects';
 import { AvatarRepository } from './avatars/avatar.repository';
@@ -12,6 +20,7 @@ import { AvatarStorage, STORAGE_CONFIG } from './avatars/avatar-storage';
 import { AvatarsHandler } from './avatars/avatars.handler';
 import { AVATAR_LIMITS, AvatarsUseCases } from './avatars/avatars.usecases';
 import { OrphanSweeper, SWEEPER_CONFIG } from './avatars/orphan-sweeper';
+import { LabelingReadModel1767830400000 } from './migrations/1767830400000-labeling-read-model';
 import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
 import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -33,14 +42,18 @@ export class ProfilesModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.databaseUrl,
-            entities: [ProfileEntity],
-            migrations: [InitialSchema1767225600000, AvatarObjects1767398400000],
+            entities: [ProfileEntity, LabelingProjectEntity, LabelingAnnotationEntity],
+            migrations: [
+              InitialSchema1767225600000,
+              AvatarObjects1767398400000,
+              LabelingReadModel1767830400000,
+            ],
           }),
         ),
         TypeOrmModule.forFeature([ProfileEntity]),
         TerminusModule,
       ],
-      controllers: [ProfilesHandler, AvatarsHandler, ServiceHealthController],
+      controllers: [ProfilesHandler, AvatarsHandler, ContributionsHandler, ServiceHealthController],
       providers: [
         MigrationsUnderLock,
         ProfileRepository,
@@ -57,6 +70,11 @@ export class ProfilesModule {
         AvatarRepository,
         AvatarsUseCases,
         OrphanSweeper,
+        LabelingRepository,
+        RecordLabelingEventUseCase,
+        ListContributionsUseCase,
+        CountContributionsUseCase,
+        LabelingEventsConsumer,
       ],
     };
   }

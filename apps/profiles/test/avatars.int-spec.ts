@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
@@ -157,6 +157,18 @@ describe('avatars in object storage', () => {
     // The object stored before the outage was not touched; the failed one left only an orphan record.
     const orphans = await sql<{ file: string }>('SELECT file FROM avatar_orphan');
     expect(orphans.map((o) => o.file)).not.toContain(kept!.split('/').pop());
+  });
+
+  it('recovers when storage comes back empty (a fresh volume): the bucket is made again', async () => {
+    await storage.stop();
+    rmSync(storageDir, { recursive: true, force: true });
+    mkdirSync(storageDir, { recursive: true });
+    await storage.resume();
+    expect(await s3.bucketExists('avatars')).toBe(false);
+    const first = await setAvatar(7).catch((e: unknown) => e);
+    const profile = first instanceof BusError ? await setAvatar(7) : first;
+    expect((profile as { avatar: string }).avatar).toMatch(/^\/data\/avatars\//);
+    expect(await s3.bucketExists('avatars')).toBe(true);
   });
 
   it('records coalesced activity, moving forward only', async () => {

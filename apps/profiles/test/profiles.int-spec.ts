@@ -18,6 +18,7 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
 import { loadProfilesConfig } from '../src/config';
 import { startProfilesService } from '../src/profiles.bootstrap';
+import { UNUSED_STORAGE_ENV } from './storage-env';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
@@ -31,11 +32,7 @@ const config = () =>
     NATS_SERVERS: nats.url,
     HEALTH_PORT: '0',
     LOG_LEVEL: 'silent',
-    // These tests do not touch avatars: the service starts and works without reaching storage.
-    MINIO_ENDPOINT: '127.0.0.1',
-    MINIO_PORT: '9',
-    MINIO_ACCESS_KEY: 'unused',
-    MINIO_SECRET_KEY: 'unused',
+    ...UNUSED_STORAGE_ENV,
   });
 
 async function startService(): Promise<void> {

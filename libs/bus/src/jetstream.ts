@@ -79,8 +79,17 @@ export async function consumeDurably<C extends EventContract<unknown>>(
   const handle = async (msg: JsMsg) => {
     const correlationId = acceptCorrelationId(msg.headers?.get('x-correlation-id'));
     await requestScope.run({ correlationId }, async () => {
+      let payload: PayloadOf<C>;
       try {
-        await handler(codec.decode(msg.data) as PayloadOf<C>);
+        payload = codec.decode(msg.data) as PayloadOf<C>;
+      } catch {
+        // Not JSON: no retry can make it succeed (schema failures are handled by parseEvent).
+        logger.warn({ subject: msg.subject, seq: msg.seq }, 'Undecodable event skipped');
+        msg.ack();
+        return;
+      }
+      try {
+        await handler(payload);
         msg.ack();
       } catch (error) {
         logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'Event handler failed; will retry');
@@ -113,6 +122,13 @@ export async function consumeDurably<C extends EventContract<unknown>>(
   };
 }
 
+/** Where a published event landed; `duplicate` when JetStream already had that message id. */
+export interface PublishedEvent {
+  stream: string;
+  seq: number;
+  duplicate: boolean;
+}
+
 /** Publishes one event to JetStream; `msgID` makes a repeated publish a no-op. */
 export async function publishEvent(
   nc: NatsConnection,
@@ -120,10 +136,11 @@ export async function publishEvent(
   payload: unknown,
   msgID: string,
   correlationId?: string,
-): Promise<void> {
+): Promise<PublishedEvent> {
   const h = natsHeaders();
   if (correlationId) h.set('x-correlation-id', correlationId);
-  await nc.jetstream().publish(subject, codec.encode(payload), { msgID, headers: h });
+  const ack = await nc.jetstream().publish(subject, codec.encode(payload), { msgID, headers: h });
+  return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ErrorCode, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
-import { BusClient, BusError } from '@app/bus';
+import { ErrorCode, EventContract, PayloadOf, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
+import { BusClient, BusError, ensureStream, publishEvent, PublishedEvent, StreamSpec } from '@app/bus';
+import { newCorrelationId } from '@app/logging';
 import { CliError } from '../cli/cli-error';
 import { ADMIN_CONFIG, AdminConfig } from '../config';
 
@@ -28,6 +29,27 @@ export class AdminBus implements OnApplicationShutdown {
       return await this.client.request(contract, payload, { caller: 'admin' });
     } catch (error) {
       throw this.transportFailure(contract.subject, error) ?? error;
+    }
+  }
+
+  /**
+   * Publishes one event to JetStream (creating the stream if this is the first event of its kind);
+   * `msgId` makes a repeat within the stream's duplicate window a no-op.
+   */
+  async publish<C extends EventContract<unknown>>(
+    stream: StreamSpec,
+    contract: C,
+    payload: PayloadOf<C>,
+    msgId: string,
+  ): Promise<PublishedEvent> {
+    await this.connect();
+    try {
+      const nc = await this.client.nats();
+      await ensureStream(nc, stream);
+      return await publishEvent(nc, contract.subject, payload, msgId, newCorrelationId());
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CliError(`error: could not publish to the JetStream stream ${stream.stream} (${reason})`);
     }
   }
 

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { CliError } from '../cli/cli-error';
 import { Terminal } from '../cli/terminal';
 import { InviteLinkUseCase } from '../invite-links/invite-link.usecase';
+import { PublishLabelingEventUseCase } from '../labeling/publish-labeling-event.usecase';
 import { StartLocalStackUseCase } from '../local-stack/start-local-stack.usecase';
 import { CreateUserUseCase } from '../users/create-user.usecase';
 import { ListUsersUseCase } from '../users/list-users.usecase';
@@ -61,6 +62,16 @@ async function run(argv: string[]) {
         reset ? '/user/signup/?token=new' : '/user/signup/?token=t',
       ),
     },
+    publishLabelingEvent: {
+      execute: jest.fn(async (kind: string) => ({
+        published: kind,
+        subject: 'labeling.events.project.deleted.v1',
+        stream: 'LABELING',
+        seq: 1,
+        duplicate: false,
+        event: { eventId: 'e', occurredAt: '2026-01-01T00:00:00.000Z', projectId: 7 },
+      })),
+    },
   };
   const output = new PassThrough();
   const chunks: string[] = [];
@@ -80,6 +91,7 @@ async function run(argv: string[]) {
       { provide: SetUserActiveUseCase, useValue: useCases.setActive },
       { provide: ResetUserTokenUseCase, useValue: useCases.resetToken },
       { provide: InviteLinkUseCase, useValue: useCases.inviteLink },
+      { provide: PublishLabelingEventUseCase, useValue: useCases.publishLabelingEvent },
     ],
   })
   class TestModule {}
@@ -199,6 +211,56 @@ describe('label-studio command lines', () => {
     expect(reset.printed).toBe('/user/signup/?token=new\n');
   });
 
+  it('labeling_event passes the kind and every option, and prints the published event as one JSON line', async () => {
+    const { useCases, printed, failure } = await run([
+      'labeling_event',
+      'project_created',
+      '--project',
+      '7',
+      '--organization',
+      '1',
+      '--title',
+      'Cats and dogs',
+      '--user',
+      '2',
+      '--event-id',
+      'evt-7',
+      '--occurred-at',
+      '2026-01-01T00:00:00Z',
+    ]);
+    expect(failure).toBeUndefined();
+    expect(useCases.publishLabelingEvent.execute).toHaveBeenCalledWith('project_created', {
+      project: '7',
+      organization: '1',
+      title: 'Cats and dogs',
+      user: '2',
+      eventId: 'evt-7',
+      occurredAt: '2026-01-01T00:00:00Z',
+    });
+    const lines = printed.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ published: 'project_created', stream: 'LABELING', seq: 1 });
+
+    const annotation = await run([
+      'labeling-event',
+      'annotation_deleted',
+      '--annotation',
+      '31',
+      '--project',
+      '7',
+    ]);
+    expect(annotation.useCases.publishLabelingEvent.execute).toHaveBeenCalledWith('annotation_deleted', {
+      annotation: '31',
+      project: '7',
+    });
+  });
+
+  it('labeling_event without a type runs nothing', async () => {
+    const { useCases, commander } = await run(['labeling_event', '--project', '7']);
+    expect(useCases.publishLabelingEvent.execute).not.toHaveBeenCalled();
+    expect(commander).toContain("missing required argument 'type'");
+  });
+
   it('refuses an unknown option without running anything', async () => {
     const { useCases, commander } = await run(['user', '--usrname', 'x']);
     expect(useCases.userInfo.execute).not.toHaveBeenCalled();
@@ -215,6 +277,7 @@ describe('label-studio command lines', () => {
     'activate_user',
     'reset_token',
     'invite_link',
+    'labeling_event',
   ])('%s --help prints its usage and exits 0', async (name) => {
     const { commander, failure } = await run([name, '--help']);
     expect(commander).toContain(`Usage: label-studio ${name}`);

@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { AccountDto, ErrorCode, IdentitySubjects, InvitationsSubjects, MemberDto } from '@app/contracts';
+import {
+  AccountDto,
+  ContributionsDto,
+  ErrorCode,
+  IdentitySubjects,
+  InvitationsSubjects,
+  MemberDto,
+  ProfilesSubjects,
+} from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { notFound } from '../errors/api-error';
 import { UserDirectory } from '../users/user-directory';
 import { UserJson } from '@app/representation';
 import { pageEnvelope, pageSizeOf, paginate } from './pagination';
+import { NOT_REQUESTED, ProjectLists, renderProjectLists } from './project-lists';
 
 export const NO_ORGANIZATION = 'No Organization matches the given query.';
 
 /** Identity, profiles and invitations take at most 1000 ids per list request. */
 const BATCH = 500;
-
-/** `created_projects` / `contributed_to_projects`: null unless asked for; projects come later, so []. */
-export type ProjectList = Array<{ id: number; title: string }> | null;
 
 export interface MembershipsQuery {
   page?: unknown;
@@ -42,9 +48,12 @@ export class ListMembershipsUseCase {
     callerId: number,
     query: MembershipsQuery,
     requestUrl: URL,
-    projects: () => ProjectList,
+    projectListsRequested: boolean,
   ) {
-    const members = await this.membersOf(organizationId, callerId);
+    const [members, projectsOrganizationId] = await Promise.all([
+      this.membersOf(organizationId, callerId),
+      projectListsRequested ? this.activeOrganizationOf(callerId) : null,
+    ]);
     const accounts = await this.accountsOf(
       members.map((m) => m.userId),
       callerId,
@@ -57,21 +66,55 @@ export class ListMembershipsUseCase {
         return byName || a.userId - b.userId;
       });
     const page = paginate(listed, query.page, pageSizeOf(query.page_size));
-    const users = await this.render(page.items, callerId);
+    const [users, contributions] = await Promise.all([
+      this.render(page.items, callerId),
+      projectListsRequested ? this.contributionsOf(projectsOrganizationId, page.items, callerId) : null,
+    ]);
     const results = page.items.flatMap((member) => {
       const user = users.get(member.userId);
       if (!user) return [];
+      const lists: ProjectLists = contributions
+        ? renderProjectLists(contributions.get(member.userId))
+        : NOT_REQUESTED;
       return [
         {
           id: member.id,
           organization: member.organizationId,
-          user: { ...user, created_projects: projects(), contributed_to_projects: projects() },
-          created_projects: projects(),
-          contributed_to_projects: projects(),
+          user: { ...user, ...lists },
+          ...lists,
         },
       ];
     });
     return pageEnvelope(page, requestUrl, results);
+  }
+
+  /**
+   * Label Studio scopes both project lists to the caller's active organization, not to the one in
+   * the URL (`OrganizationMemberListAPI` filters by `request.user.active_organization`).
+   */
+  private async activeOrganizationOf(callerId: number): Promise<number | null> {
+    const context = await this.directory.context(callerId);
+    return context.activeOrganization?.id ?? null;
+  }
+
+  /** Without an active organization the caller sees no projects: every list is empty. */
+  private async contributionsOf(
+    organizationId: number | null,
+    members: MemberDto[],
+    callerId: number,
+  ): Promise<Map<number, ContributionsDto>> {
+    const found = new Map<number, ContributionsDto>();
+    if (organizationId === null) return found;
+    const userIds = members.map((m) => m.userId);
+    for (const batch of batches(userIds)) {
+      const replies = await this.bus.request(
+        ProfilesSubjects.listContributions,
+        { organizationId, userIds: batch },
+        { caller: callerId },
+      );
+      for (const reply of replies) found.set(reply.userId, reply);
+    }
+    return found;
   }
 
   /** Label Studio looks the organization up among the caller's (any membership row): else 404. */

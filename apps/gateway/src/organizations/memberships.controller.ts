@@ -1,24 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { ErrorCode, InvitationsSubjects, MemberDto, PrincipalDto } from '@app/contracts';
-import { BusClient, BusError } from '@app/bus';
+import { ErrorCode, PrincipalDto } from '@app/contracts';
+import { BusError } from '@app/bus';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
-import { forbidden, notFound } from '../errors/api-error';
 import { parseId } from '../http/input';
-import { UserDirectory } from '../users/user-directory';
-import { ListMembershipsUseCase, ProjectList } from './list-memberships.usecase';
+import { GetMembershipUseCase } from './get-membership.usecase';
+import { ListMembershipsUseCase } from './list-memberships.usecase';
 import { projectListsRequested } from './organization-input';
 import { RemoveMembershipUseCase } from './remove-membership.usecase';
 import { absoluteRequestUrl } from './request-url';
-
-const NO_MEMBER = 'No OrganizationMember matches the given query.';
-
-/** Projects arrive with a later issue: until then "asked for" is an empty list. */
-const projectLists = (raw: unknown): (() => ProjectList) => {
-  const requested = projectListsRequested(raw);
-  return () => (requested ? [] : null);
-};
 
 /**
  * The People page API. The list answers only without a trailing slash; a single membership
@@ -28,9 +19,8 @@ const projectLists = (raw: unknown): (() => ProjectList) => {
 @UseGuards(AuthGuard)
 export class MembershipsController {
   constructor(
-    private readonly bus: BusClient,
-    private readonly directory: UserDirectory,
     private readonly listMemberships: ListMembershipsUseCase,
+    private readonly getMembership: GetMembershipUseCase,
     private readonly removeMembership: RemoveMembershipUseCase,
   ) {}
 
@@ -42,7 +32,7 @@ export class MembershipsController {
     @Req() req: Request,
   ) {
     const organizationId = parseId(rawId);
-    const projects = projectLists(query.contributed_to_projects);
+    const projects = projectListsRequested(query.contributed_to_projects);
     return this.listMemberships.execute(
       organizationId,
       caller.userId,
@@ -52,9 +42,8 @@ export class MembershipsController {
     );
   }
 
-  /** Only from within the organization the caller has active (Label Studio's `OrganizationMemberMixin`). */
   @Get(['api/organizations/:id/memberships/:userId', 'api/organizations/:id/memberships/:userId/'])
-  async get(
+  get(
     @CurrentPrincipal() caller: PrincipalDto,
     @Param('id') rawId: string,
     @Param('userId') rawUserId: string,
@@ -62,19 +51,8 @@ export class MembershipsController {
   ) {
     const organizationId = parseId(rawId);
     const userId = parseId(rawUserId);
-    const projects = projectLists(query.contributed_to_projects);
-    const context = await this.directory.context(caller.userId);
-    if (context.activeOrganization?.id !== organizationId) throw forbidden();
-    const member = await this.member(organizationId, userId, caller.userId);
-    return {
-      user: member.userId,
-      organization: member.organizationId,
-      contributed_projects_count: 0,
-      annotations_count: 0,
-      created_at: member.createdAt,
-      created_projects: projects(),
-      contributed_to_projects: projects(),
-    };
+    const projects = projectListsRequested(query.contributed_to_projects);
+    return this.getMembership.execute(organizationId, userId, caller.userId, projects);
   }
 
   /** Soft delete. Removing oneself is a 405 with a bare `{detail}` body, as in Label Studio. */
@@ -95,19 +73,6 @@ export class MembershipsController {
       if (!(error instanceof BusError && error.code === ErrorCode.MethodNotAllowed)) throw error;
       res.status(405);
       return { detail: error.message };
-    }
-  }
-
-  private async member(organizationId: number, userId: number, callerId: number): Promise<MemberDto> {
-    try {
-      return await this.bus.request(
-        InvitationsSubjects.getMember,
-        { organizationId, userId },
-        { caller: callerId },
-      );
-    } catch (error) {
-      if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(NO_MEMBER);
-      throw error;
     }
   }
 }

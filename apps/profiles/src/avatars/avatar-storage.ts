@@ -43,12 +43,18 @@ export class AvatarStorage {
 
   async put(file: string, data: Buffer, contentType: string): Promise<void> {
     await this.ensureBucket();
-    await this.bounded('put', () =>
-      this.client.putObject(this.config.bucket, PREFIX + file, data, data.length, {
-        'Content-Type': contentType,
-        'Cache-Control': 'public, max-age=86400',
-      }),
-    );
+    try {
+      await this.bounded('put', () =>
+        this.client.putObject(this.config.bucket, PREFIX + file, data, data.length, {
+          'Content-Type': contentType,
+          'Cache-Control': 'public, max-age=86400',
+        }),
+      );
+    } catch (error) {
+      // Storage may have come back empty (a fresh MinIO volume): look for the bucket again next time.
+      this.bucketReady = null;
+      throw error;
+    }
   }
 
   /** Removes the object; one that is already gone counts as removed. */

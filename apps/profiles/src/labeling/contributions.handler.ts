@@ -1,0 +1,24 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ContributionCountsDto, ContributionsDto, ProfilesSubjects } from '@app/contracts';
+import { BusController, parsePayload } from '@app/bus';
+import { countContributionsSchema, listContributionsSchema } from './contribution-requests.schema';
+import { CountContributionsUseCase } from './count-contributions.usecase';
+import { ListContributionsUseCase } from './list-contributions.usecase';
+
+@BusController()
+export class ContributionsHandler {
+  constructor(
+    private readonly listContributions: ListContributionsUseCase,
+    private readonly countContributions: CountContributionsUseCase,
+  ) {}
+
+  @MessagePattern(ProfilesSubjects.listContributions.subject)
+  async list(@Payload() payload: unknown): Promise<ContributionsDto[]> {
+    return this.listContributions.execute(parsePayload(listContributionsSchema, payload));
+  }
+
+  @MessagePattern(ProfilesSubjects.countContributions.subject)
+  async count(@Payload() payload: unknown): Promise<ContributionCountsDto> {
+    return this.countContributions.execute(parsePayload(countContributionsSchema, payload));
+  }
+}
