@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium, newPerson, PageProblems, screenshot } from '../support/browser';
@@ -12,6 +15,8 @@ import { eventually, startTestStack, TestStack } from '../support/stack';
  */
 
 const PASSWORD = 'a long enough secret 1';
+const HOSTILE_PROJECT = '<img src=x onerror=alert(4)>Cats';
+const LABEL_STUDIO = resolve(__dirname, '..', '..', 'bin', 'label-studio.js');
 const HOSTILE_FIRST = '<img src=x onerror=alert(1)>';
 const HOSTILE_LAST = '"><script>alert(2)</script>';
 
@@ -83,6 +88,15 @@ async function png(width: number, height: number): Promise<Buffer> {
     <ellipse cx="${width * 0.3}" cy="${height * 1.05}" rx="${width * 0.7}" ry="${height * 0.45}" fill="#2f9e44"/>
   </svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** `label-studio labeling_event …`: the development aid that stands in for a labeling backend. */
+async function labelingEvent(sut: TestStack, kind: string, options: Record<string, string | number>) {
+  const args = [kind, ...Object.entries(options).flatMap(([name, value]) => [`--${name}`, String(value)])];
+  await promisify(execFile)(process.execPath, [LABEL_STUDIO, 'labeling_event', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', NATS_SERVERS: sut.nats.url, BUS_TIMEOUT_MS: '3000' },
+    timeout: 30_000,
+  });
 }
 
 describe('the web UI in a real browser', () => {
@@ -266,6 +280,42 @@ describe('the web UI in a real browser', () => {
       await expect(isFocused(row.getByRole('button', { name: 'bob@example.com' }))).resolves.toBe(true);
     });
 
+    it('a person’s details list the projects they created and contributed to', async () => {
+      const { page } = ann;
+      const me = (await (await page.request.get('/api/current-user/whoami')).json()) as UserBody;
+      const bobRow = page.locator('#people-rows tr', { hasText: 'bob@example.com' });
+      const bobId = Number(await bobRow.getAttribute('data-user-id'));
+      await labelingEvent(sut, 'project_created', {
+        project: 7,
+        organization: me.active_organization!,
+        title: HOSTILE_PROJECT,
+        user: me.id,
+      });
+      await labelingEvent(sut, 'annotation_created', { annotation: 31, project: 7, user: bobId });
+      await labelingEvent(sut, 'annotation_created', { annotation: 32, project: 7, user: me.id });
+
+      const annRow = page.locator('#people-rows tr', { hasText: 'ann@example.com' });
+      await eventually(async () => {
+        await page.reload();
+        await expectText(page.locator('#people-status'), /2 people/);
+        await annRow.getByRole('button', { name: 'ann@example.com' }).click();
+        const created = await page.locator('#created-projects').textContent();
+        if (created === HOSTILE_PROJECT) return true;
+        await page.keyboard.press('Escape');
+        return undefined;
+      });
+      await expect(page.locator('#contributed-projects').textContent()).resolves.toBe(HOSTILE_PROJECT);
+      await expect(page.locator('#person-content img:not(.avatar)').count()).resolves.toBe(0);
+      await screenshot(page, '13-person-projects');
+      await page.keyboard.press('Escape');
+
+      await bobRow.getByRole('button', { name: 'bob@example.com' }).click();
+      await expectText(page.locator('#contributed-projects'), /Cats/);
+      await expect(page.locator('#contributed-projects').textContent()).resolves.toBe(HOSTILE_PROJECT);
+      await expect(page.locator('#created-projects').textContent()).resolves.toBe('None');
+      await page.keyboard.press('Escape');
+    });
+
     it('Account & Settings edits the first person’s names; Save persists them', async () => {
       const { page } = ann;
       await openAccount(page);
@@ -279,7 +329,7 @@ describe('the web UI in a real browser', () => {
       await expect(page.getByLabel('Last name').inputValue()).resolves.toBe('Lee');
       await expect(page.getByLabel('Phone').inputValue()).resolves.toBe('555-0199');
       await expect(page.locator('[data-nav-avatar]').textContent()).resolves.toContain('AL');
-      await screenshot(page, '13-account');
+      await screenshot(page, '14-account');
     });
 
     it('shows the API token; Copy copies it; Reset makes a new one and the old one gets 401', async () => {
@@ -301,7 +351,7 @@ describe('the web UI in a real browser', () => {
       expect(old.status).toBe(401);
       expect(await readJson(old)).toMatchObject({ detail: 'Invalid token.' });
       expect((await readJson<UserBody>(await whoamiWith(sut.baseUrl, fresh))).email).toBe('ann@example.com');
-      await screenshot(page, '14-account-token-reset');
+      await screenshot(page, '15-account-token-reset');
     });
 
     it('offers to scale down a picture over 512 x 512, uploads it and shows it everywhere', async () => {
@@ -313,7 +363,7 @@ describe('the web UI in a real browser', () => {
       });
       await expectText(page.locator('#avatar-offer-text'), /1024 × 768 pixels, larger than 512 × 512/);
       await expect(page.locator('#picture-preview img').getAttribute('src')).resolves.toMatch(/^blob:/);
-      await screenshot(page, '15-avatar-offer');
+      await screenshot(page, '16-avatar-offer');
 
       await page.getByRole('button', { name: 'Resize to fit 512 × 512' }).click();
       await expectText(page.locator('#avatar-status'), /Resized to 512 × 384 pixels/);
@@ -333,12 +383,12 @@ describe('the web UI in a real browser', () => {
       await expect(pictureOf(page.locator('#picture-preview img'))).resolves.toBe(src);
       await expect(pictureOf(page.locator('[data-nav-avatar] img'))).resolves.toBe(src);
       await expect(page.getByRole('button', { name: 'Remove picture' }).isVisible()).resolves.toBe(true);
-      await screenshot(page, '16-account-avatar');
+      await screenshot(page, '17-account-avatar');
 
       await openPeople(page);
       const row = page.locator('#people-rows tr', { hasText: 'ann@example.com' });
       await expect(pictureOf(row.locator('img.avatar'))).resolves.toBe(src);
-      await screenshot(page, '17-people-avatar');
+      await screenshot(page, '18-people-avatar');
     });
 
     it('shows the server’s message when a picture is refused (too large, or not an image)', async () => {
@@ -354,7 +404,7 @@ describe('the web UI in a real browser', () => {
       await page.getByRole('button', { name: 'Save' }).click();
       await expectText(page.locator('#avatar-status'), /The picture was not saved: .*512/);
       await expectText(page.locator('#account-status'), /Not everything was saved: the picture/);
-      await screenshot(page, '18-avatar-refused');
+      await screenshot(page, '19-avatar-refused');
 
       const hostile = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(3)</script></svg>');
       await page.getByLabel('Profile picture').setInputFiles({
@@ -368,7 +418,7 @@ describe('the web UI in a real browser', () => {
       const message = await expectText(page.locator('#avatar-status'), /The picture was not saved: ./);
       expect(message).not.toContain('Internal');
       await expect(page.locator('#picture-preview b, #avatar-status b').count()).resolves.toBe(0);
-      await screenshot(page, '19-avatar-not-an-image');
+      await screenshot(page, '20-avatar-not-an-image');
 
       // The saved picture is still there until removed; then the initials come back.
       await page.getByRole('button', { name: 'Remove picture' }).click();
@@ -425,7 +475,7 @@ describe('the web UI in a real browser', () => {
       await expectText(page.locator('#people-range'), /^31–33 of 33$/);
       await expect(page.locator('#people-rows tr').count()).resolves.toBe(3);
       expect(new URL(page.url()).searchParams.get('page')).toBe('2');
-      await screenshot(page, '23-people-page-2');
+      await screenshot(page, '21-people-page-2');
       await page.reload();
       await expectText(page.locator('#people-range'), /^31–33 of 33$/);
       await page.getByRole('button', { name: 'Previous' }).click();
@@ -449,7 +499,7 @@ describe('the web UI in a real browser', () => {
         await expect(page.getByLabel('Last name').inputValue()).resolves.toBe('<b>Stone</b>');
         await expect(page.locator('[data-nav-name]').textContent()).resolves.toBe('Bob <b>Stone</b>');
         await expect(page.locator('main b').count()).resolves.toBe(0);
-        await screenshot(page, '24-account-without-script');
+        await screenshot(page, '22-account-without-script');
       } finally {
         await context.close();
       }
@@ -521,11 +571,11 @@ describe('the web UI in a real browser', () => {
         await page.goto('/user/signup/');
         await expectText(page.locator('.notice'), /Signing up needs an invitation link/);
         await expect(page.getByRole('button', { name: 'Create Account' }).isVisible()).resolves.toBe(true);
-        await screenshot(page, '20-signup-restricted');
+        await screenshot(page, '23-signup-restricted');
         problems.expect(/status of 403/);
         await signUpThroughForm(page, 'nolink@example.com');
         await expectText(page.locator('.errors'), /Signing up needs an invitation link/);
-        await screenshot(page, '21-signup-restricted-refused');
+        await screenshot(page, '24-signup-restricted-refused');
         expect(problems.take()).toEqual([]);
       } finally {
         await visitor.context.close();
@@ -547,7 +597,7 @@ describe('the web UI in a real browser', () => {
         await expect(invited.page.locator('.notice').count()).resolves.toBe(0);
         await signUpThroughForm(invited.page, 'invited@example.com');
         await invited.page.waitForURL('**/projects/');
-        await screenshot(invited.page, '22-projects-invited');
+        await screenshot(invited.page, '25-projects-invited');
 
         await owner.page.keyboard.press('Escape');
         await owner.page.reload();

@@ -140,7 +140,6 @@ function renderPerson(membership, detail) {
   const facts = el(
     'dl',
     { className: 'facts' },
-    ...fact('Email', user.email),
     ...fact('Name', name || '—'),
     ...fact('Username', user.username || '—'),
     ...fact('Phone', user.phone || '—'),
@@ -158,11 +157,15 @@ function renderPerson(membership, detail) {
       'div',
       { className: 'person-head' },
       avatar(user, { large: true }),
+      // The heading already names the person; beside the picture go the email and when they were active.
       el(
         'div',
         {},
-        el('div', { className: 'name', text: name || user.email }),
-        el('div', { className: 'muted', text: user.email }),
+        el('div', { className: 'name', text: user.email }),
+        el('div', {
+          className: 'muted',
+          text: user.last_activity ? `Active ${relativeTime(user.last_activity)}` : 'Not active yet',
+        }),
       ),
     ),
     facts,
