@@ -53,6 +53,31 @@ export default tseslint.config(
     },
   },
   {
+    // The browser's scripts (served from /static): plain ES modules, no framework, no build step.
+    files: ['apps/**/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window', 'document', 'navigator', 'location', 'history', 'fetch', 'URL', 'URLSearchParams',
+          'FormData', 'File', 'Blob', 'Image', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
+          'HTMLButtonElement', 'HTMLFormElement', 'HTMLDialogElement', 'HTMLDetailsElement', 'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      // Markup from strings is how script injection gets in: the pages build elements and set textContent.
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Use textContent or el(); user data must never become markup.' },
+        { property: 'outerHTML', message: 'Use textContent or el(); user data must never become markup.' },
+        { property: 'insertAdjacentHTML', message: 'Use el(); user data must never become markup.' },
+      ],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+    },
+  },
+  {
     // Config modules, scripts and tests may read the environment.
     files: ['**/config.ts', 'libs/config/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts'],
     rules: { 'no-restricted-syntax': 'off' },

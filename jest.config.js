@@ -17,7 +17,13 @@ const moduleNameMapper = {
   '^@app/(bus|config|database|logging|representation)$': '<rootDir>/libs/$1/src',
 };
 
-const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+const base = {
+  rootDir: __dirname,
+  // The browser's scripts (apps/gateway/src/web/static/*.js) are ES modules; their unit tests run them in Node.
+  transform: { '^.+\\.ts$': swc, '/static/[^/]+\\.js$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   projects: [

@@ -16,8 +16,12 @@ import { OrganizationsController } from './organizations/organizations.controlle
 import { RemoveMembershipUseCase } from './organizations/remove-membership.usecase';
 import { UserDirectory } from './users/user-directory';
 import { UsersController } from './users/users.controller';
+import { AppPagesController } from './web/app-pages.controller';
 import { SignupUseCase } from './web/signup.usecase';
+import { StaticAssets } from './web/static-assets';
+import { StaticAssetsController } from './web/static-assets.controller';
 import { WebController } from './web/web.controller';
+import { WebSession } from './web/web-session';
 
 @Module({})
 export class GatewayModule {
@@ -33,6 +37,8 @@ export class GatewayModule {
         HealthController,
         UsersController,
         WebController,
+        AppPagesController,
+        StaticAssetsController,
         OrganizationsController,
         MembershipsController,
         AvatarsController,
@@ -45,6 +51,9 @@ export class GatewayModule {
         ActivityRecorder,
         UserDirectory,
         SignupUseCase,
+        WebSession,
+        // Read once at start-up: a build without its web assets stops here, not at the first page.
+        { provide: StaticAssets, useValue: new StaticAssets() },
         ListMembershipsUseCase,
         GetMembershipUseCase,
         RemoveMembershipUseCase,

@@ -27,14 +27,26 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): RawHt
   return new RawHtml(out);
 }
 
-export function page(title: string, body: RawHtml): string {
+/** What a page needs to link the gateway's static files (see StaticAssets). */
+export interface AssetLinks {
+  url(name: string): string;
+}
+
+function head(assets: AssetLinks, title: string, scripts: string[]): RawHtml {
+  return html`<meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${title} · Label Studio</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="${assets.url('app.css')}" />
+    ${scripts.map((name) => html`<script type="module" src="${assets.url(name)}"></script>`)}`;
+}
+
+/** The log-in and sign-up card: no navigation, no script. */
+export function page(assets: AssetLinks, title: string, body: RawHtml): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · Label Studio</title>
-        <link rel="stylesheet" href="/static/app.css" />
+        ${head(assets, title, [])}
       </head>
       <body>
         <main class="card">${body}</main>
@@ -42,22 +54,86 @@ export function page(title: string, body: RawHtml): string {
     </html>`.html;
 }
 
-export const STYLESHEET = `
-:root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-body { margin: 0; background: #f4f4f6; color: #1f1f24; }
-.card { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 2rem; border-radius: 8px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-h1 { font-size: 1.5rem; margin: 0 0 1.25rem; }
-label { display: block; font-weight: 600; margin: 1rem 0 .35rem; }
-input[type=email], input[type=password], input[type=text] { width: 100%; box-sizing: border-box;
-  padding: .6rem; border: 1px solid #767680; border-radius: 4px; font-size: 1rem; }
-input:focus, button:focus, a:focus { outline: 3px solid #1d5fd6; outline-offset: 2px; }
-.check { display: flex; gap: .5rem; align-items: center; font-weight: 400; }
-button { margin-top: 1.5rem; width: 100%; padding: .7rem; font-size: 1rem; border: 0; border-radius: 4px;
-  background: #1d5fd6; color: #fff; cursor: pointer; }
-.errors { background: #fdecec; color: #8a1111; border: 1px solid #e3a5a5; padding: .75rem; border-radius: 4px; }
-.errors ul { margin: 0; padding-left: 1.2rem; }
-.alt { margin-top: 1.25rem; text-align: center; }
-a { color: #1549a8; }
-code { word-break: break-all; }
-`;
+/** The signed-in person as the navigation shows them. */
+export interface NavigationUser {
+  email: string;
+  first_name: string;
+  last_name: string;
+  initials: string;
+  avatar: string | null;
+}
+
+export type Section = 'projects' | 'people' | 'account';
+
+const MENU_ICON = raw(
+  '<svg class="menu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M3 6h18M3 12h18M3 18h18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>',
+);
+
+/** A picture when the person has one, else their initials (the scripts do the same). */
+export function avatarHtml(user: NavigationUser, size: 'small' | 'large' = 'small'): RawHtml {
+  const className = size === 'large' ? 'avatar large' : 'avatar';
+  const px = size === 'large' ? 80 : 36;
+  const src = user.avatar && /^(https?:\/\/|\/(?!\/))/i.test(user.avatar) ? user.avatar : null;
+  return src
+    ? html`<img class="${className}" src="${src}" alt="" width="${px}" height="${px}" />`
+    : html`<span class="${className}" aria-hidden="true">${user.initials || user.email.slice(0, 2)}</span>`;
+}
+
+function navigation(user: NavigationUser, current: Section): RawHtml {
+  const here = (section: Section) => (section === current ? raw(' aria-current="page"') : raw(''));
+  const name = [user.first_name, user.last_name].filter(Boolean).join(' ');
+  return html`<header class="topbar">
+    <details class="menu" data-menu>
+      <summary aria-label="Main menu">${MENU_ICON}</summary>
+      <nav class="menu-panel left" aria-label="Main">
+        <ul>
+          <li><a href="/projects/" ${here('projects')}>Projects</a></li>
+          <li><a href="/people/" ${here('people')}>People</a></li>
+          <li><a href="/user/account/" ${here('account')}>Account &amp; Settings</a></li>
+        </ul>
+      </nav>
+    </details>
+    <a class="brand" href="/projects/">Label Studio</a>
+    <span class="spacer"></span>
+    <details class="menu" data-menu>
+      <summary aria-label="User menu"><span data-nav-avatar>${avatarHtml(user)}</span></summary>
+      <div class="menu-panel right">
+        <p class="who"><strong data-nav-name>${name || user.email}</strong>${user.email}</p>
+        <ul>
+          <li><a href="/user/account/" ${here('account')}>Account &amp; Settings</a></li>
+          <li><a href="/logout">Log out</a></li>
+        </ul>
+      </div>
+    </details>
+  </header>`;
+}
+
+/** A signed-in page: the navigation menus, then the page's own content and script. */
+export function appPage(
+  assets: AssetLinks,
+  opts: {
+    title: string;
+    user: NavigationUser;
+    section: Section;
+    body: RawHtml;
+    script?: string;
+    data?: Record<string, string | number>;
+  },
+): string {
+  const scripts = ['nav.js', ...(opts.script ? [opts.script] : [])];
+  const data = Object.entries(opts.data ?? {}).map(([key, value]) => {
+    if (!/^[a-z][a-z-]*$/.test(key)) throw new Error(`Not a data attribute name: ${key}`);
+    return html` data-${raw(key)}="${value}"`;
+  });
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        ${head(assets, opts.title, scripts)}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        ${navigation(opts.user, opts.section)}
+        <main id="main" class="page" tabindex="-1" ${data}>${opts.body}</main>
+      </body>
+    </html>`.html;
+}

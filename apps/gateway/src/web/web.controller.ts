@@ -1,15 +1,15 @@
-import { Controller, Get, Header, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { ErrorCode, IdentitySubjects, PrincipalDto, SessionDto } from '@app/contracts';
+import { ErrorCode, IdentitySubjects, InvitationsSubjects, SessionDto } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
-import { Authenticator, SESSION_COOKIE } from '../auth/authenticator';
+import { SESSION_COOKIE } from '../auth/authenticator';
 import { csrfFailure, ensureCsrfCookie } from '../auth/csrf';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { ApiError } from '../errors/api-error';
-import { homePage, loginPage, messagePage, signupPage } from './pages';
+import { loginPage, messagePage, signupPage } from './pages';
 import { safeNext } from './safe-next';
 import { SignupUseCase } from './signup.usecase';
-import { STYLESHEET } from './html';
+import { StaticAssets } from './static-assets';
+import { sendPage, WebSession } from './web-session';
 
 type Form = Record<string, unknown>;
 
@@ -38,43 +38,38 @@ function errorsOf(error: BusError): string[] {
   return [error.message];
 }
 
+/** Clearer words for the signup restriction than the policy's terse reasons. */
+export function signupRefusal(inviteTokenGiven: boolean): string {
+  return inviteTokenGiven
+    ? 'This invitation link is not valid: it may have been reset. Ask the person who invited you for a new link.'
+    : 'Signing up needs an invitation link. Ask someone in your organization to send you one (People, then + Add People).';
+}
+
 /** The server-rendered sign-up, log-in and log-out flows at Label Studio's paths. */
 @Controller()
 export class WebController {
   constructor(
     private readonly bus: BusClient,
-    private readonly authenticator: Authenticator,
+    private readonly session: WebSession,
     private readonly signup: SignupUseCase,
+    private readonly assets: StaticAssets,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  @Get('static/app.css')
-  @Header('Content-Type', 'text/css; charset=utf-8')
-  @Header('Cache-Control', 'public, max-age=3600')
-  stylesheet(): string {
-    return STYLESHEET;
-  }
-
-  @Get('')
-  root(@Res() res: Response): void {
-    res.redirect(302, '/projects/');
-  }
-
-  @Get(['projects', 'projects/'])
-  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const principal = await this.currentPrincipal(req);
-    if (!principal) return res.redirect(302, '/user/login/?next=/projects/');
-    this.sendPage(res, 200, homePage({ email: principal.email }));
-  }
-
   @Get(['user/signup', 'user/signup/'])
   async signupForm(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
-    if (await this.isLoggedIn(req)) return res.redirect(302, safeNext(query.next));
+    if (await this.session.principal(req)) return res.redirect(302, safeNext(query.next));
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    this.sendPage(
+    const inviteToken = typeof query.token === 'string' ? query.token : undefined;
+    sendPage(
       res,
       200,
-      signupPage({ csrf, action: actionWith('/user/signup/', query), loginHref: '/user/login/' }),
+      signupPage(this.assets, {
+        csrf,
+        action: actionWith('/user/signup/', query),
+        loginHref: actionWith('/user/login/', { next: query.next }),
+        notice: await this.signupNotice(inviteToken),
+      }),
     );
   }
 
@@ -82,10 +77,15 @@ export class WebController {
   async signupSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
     const csrfProblem = csrfFailure(req);
     if (csrfProblem)
-      return this.sendPage(res, 403, messagePage('Forbidden', 'CSRF verification failed. Request aborted.'));
+      return sendPage(
+        res,
+        403,
+        messagePage(this.assets, 'Forbidden', 'CSRF verification failed. Request aborted.'),
+      );
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
     const email = field(req.body, 'email');
     const action = actionWith('/user/signup/', query);
+    const loginHref = actionWith('/user/login/', { next: query.next });
     const inviteToken = typeof query.token === 'string' ? query.token : undefined;
     try {
       const { session } = await this.signup.execute({
@@ -100,13 +100,15 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof BusError)) throw error;
       if (error.code === ErrorCode.SignupForbidden) {
-        return this.sendPage(res, 403, messagePage('Signup is restricted', error.message));
+        // Label Studio answers 403; the page says why and what to do.
+        const errors = [signupRefusal(inviteToken !== undefined && inviteToken !== '')];
+        return sendPage(res, 403, signupPage(this.assets, { csrf, action, email, errors, loginHref }));
       }
       if (error.code === ErrorCode.ValidationFailed || error.code === ErrorCode.Conflict) {
-        return this.sendPage(
+        return sendPage(
           res,
           200,
-          signupPage({ csrf, action, email, errors: errorsOf(error), loginHref: '/user/login/' }),
+          signupPage(this.assets, { csrf, action, email, errors: errorsOf(error), loginHref }),
         );
       }
       throw error;
@@ -115,12 +117,16 @@ export class WebController {
 
   @Get(['user/login', 'user/login/'])
   async loginForm(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
-    if (await this.isLoggedIn(req)) return res.redirect(302, safeNext(query.next));
+    if (await this.session.principal(req)) return res.redirect(302, safeNext(query.next));
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    this.sendPage(
+    sendPage(
       res,
       200,
-      loginPage({ csrf, action: actionWith('/user/login/', query), signupHref: '/user/signup/' }),
+      loginPage(this.assets, {
+        csrf,
+        action: actionWith('/user/login/', query),
+        signupHref: actionWith('/user/signup/', { next: query.next }),
+      }),
     );
   }
 
@@ -128,12 +134,17 @@ export class WebController {
   async loginSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
     const csrfProblem = csrfFailure(req);
     if (csrfProblem)
-      return this.sendPage(res, 403, messagePage('Forbidden', 'CSRF verification failed. Request aborted.'));
+      return sendPage(
+        res,
+        403,
+        messagePage(this.assets, 'Forbidden', 'CSRF verification failed. Request aborted.'),
+      );
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
     const email = field(req.body, 'email');
     const action = actionWith('/user/login/', query);
+    const signupHref = actionWith('/user/signup/', { next: query.next });
     const render = (status: number, errors: string[]) =>
-      this.sendPage(res, status, loginPage({ csrf, action, email, errors, signupHref: '/user/signup/' }));
+      sendPage(res, status, loginPage(this.assets, { csrf, action, email, errors, signupHref }));
     try {
       const { session } = await this.bus.request(IdentitySubjects.login, {
         email,
@@ -162,25 +173,27 @@ export class WebController {
 
   @Get(['logout', 'logout/'])
   async logout(@Req() req: Request, @Res() res: Response) {
-    if (!(await this.isLoggedIn(req))) return res.redirect(302, '/user/login/?next=/logout');
+    if (!(await this.session.principal(req))) return res.redirect(302, '/user/login/?next=/logout');
     await this.revokeCurrentSession(req);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(302, this.config.publicHost ? `${this.config.publicHost}/` : '/');
   }
 
-  private async currentPrincipal(req: Request): Promise<PrincipalDto | null> {
+  /**
+   * Tells a visitor up front when the form will refuse them (signup restricted and no link, or a
+   * link that was reset). Only a hint: the decision is made again on POST, and if invitations
+   * cannot answer now the page simply shows no hint.
+   */
+  private async signupNotice(inviteToken: string | undefined): Promise<string | undefined> {
     try {
-      return (await this.authenticator.authenticate(req))?.principal ?? null;
+      await this.bus.request(InvitationsSubjects.authorizeSignup, { inviteToken }, { timeoutMs: 1500 });
+      return undefined;
     } catch (error) {
-      // A bad token header on a page request just means "not logged in"; an outage is still an error.
-      if (error instanceof ApiError) return null;
-      if (error instanceof BusError && error.code === ErrorCode.Unauthenticated) return null;
-      throw error;
+      if (error instanceof BusError && error.code === ErrorCode.SignupForbidden) {
+        return signupRefusal(inviteToken !== undefined && inviteToken !== '');
+      }
+      return undefined;
     }
-  }
-
-  private async isLoggedIn(req: Request): Promise<boolean> {
-    return (await this.currentPrincipal(req)) !== null;
   }
 
   private async revokeCurrentSession(req: Request): Promise<void> {
@@ -198,10 +211,5 @@ export class WebController {
       path: '/',
       ...(session.persistent ? { expires: new Date(session.expiresAt) } : {}),
     });
-  }
-
-  private sendPage(res: Response, status: number, body: string): void {
-    res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-    res.send(body);
   }
 }

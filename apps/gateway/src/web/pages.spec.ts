@@ -1,0 +1,61 @@
+import { AccountView, accountPage, peoplePage, signupPage } from './pages';
+
+const assets = { url: (name: string) => `/static/v1/${name}` };
+const HOSTILE = '<img src=x onerror=alert(1)>"\'&';
+const ESCAPED = '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;';
+
+const user = (overrides: Partial<AccountView> = {}): AccountView => ({
+  id: 7,
+  email: 'ann@example.com',
+  first_name: 'Ann',
+  last_name: 'Lee',
+  initials: 'AL',
+  avatar: null,
+  phone: '',
+  ...overrides,
+});
+
+describe('server-rendered pages', () => {
+  it('escapes what people typed wherever the page shows it', () => {
+    const page = accountPage(assets, {
+      user: user({ first_name: HOSTILE, last_name: HOSTILE, phone: HOSTILE, initials: HOSTILE.slice(0, 2) }),
+      csrf: 'c'.repeat(43),
+    });
+    expect(page).not.toContain('<img src=x');
+    expect(page.split(ESCAPED).length - 1).toBeGreaterThanOrEqual(4);
+  });
+
+  it('shows the picture when there is one, from this site or http(s) only', () => {
+    expect(accountPage(assets, { user: user({ avatar: '/data/avatars/a.png' }), csrf: 'c' })).toContain(
+      '<img class="avatar large" src="/data/avatars/a.png"',
+    );
+    const page = accountPage(assets, { user: user({ avatar: 'javascript:alert(1)' }), csrf: 'c' });
+    expect(page).not.toContain('javascript:');
+    expect(page).toContain('<span class="avatar large" aria-hidden="true">AL</span>');
+  });
+
+  it('links only the gateway’s own versioned assets, as module scripts', () => {
+    const page = peoplePage(assets, user(), { id: 3, title: HOSTILE });
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('<link rel="stylesheet" href="/static/v1/app.css" />');
+    expect(page).toContain('<script type="module" src="/static/v1/nav.js"></script>');
+    expect(page).toContain('<script type="module" src="/static/v1/people.js"></script>');
+    expect(page).toContain('data-organization-id="3"');
+    expect(page).toContain(`Members of ${ESCAPED}`);
+    // No inline script and no inline event handler anywhere (the CSP would refuse them).
+    const plain = peoplePage(assets, user(), { id: 3, title: 'Team' });
+    expect(plain).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(plain).not.toMatch(/\son[a-z]+=/i);
+  });
+
+  it('puts the signup notice above the form, escaped', () => {
+    const page = signupPage(assets, {
+      csrf: 'c',
+      action: '/user/signup/',
+      loginHref: '/user/login/',
+      notice: HOSTILE,
+    });
+    expect(page).toContain(`<p class="notice" role="status">${ESCAPED}</p>`);
+    expect(page).toContain('Create Account');
+  });
+});
