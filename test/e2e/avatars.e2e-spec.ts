@@ -315,6 +315,16 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
     await eventually(async () => ((await storedObjects()).includes(danAvatar) ? undefined : true), 30_000);
   });
 
+  it('last activity: a new account is active from its sign-up (which logs it in)', async () => {
+    const erin = new TestBrowser(sut.baseUrl);
+    expect((await erin.signup('erin@example.com', PASSWORD)).status).toBe(302);
+    const stamped = await eventually(async () => {
+      const user = await readJson<UserBody>(await erin.get('/api/current-user/whoami'));
+      return user.last_activity ? user : undefined;
+    });
+    expect(Date.parse(String(stamped.last_activity))).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('last activity: set at login, moved by unsafe requests, not by reads', async () => {
     const before = await me();
     expect(before.last_activity).toEqual(expect.any(String));

@@ -127,6 +127,8 @@ describe('identity service over NATS with real Postgres', () => {
     it('opens a session when asked, which authenticates until logout', async () => {
       const { account, session } = await register({ openSession: true });
       expect(session).toMatchObject({ persistent: true });
+      // Signing up logs in: last_login is stamped as at login.
+      expect(account.lastLogin).not.toBeNull();
       const key = session!.key;
       await expect(call(IdentitySubjects.authenticateSession, { key })).resolves.toEqual({
         userId: account.id,

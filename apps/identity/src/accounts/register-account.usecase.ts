@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, FieldErrors, RegisterReply } from '@app/contracts';
+import { ErrorCode, FieldErrors, IdentityEvents, RegisterReply } from '@app/contracts';
 import { ServiceError } from '@app/bus';
-import { OutboxRelay } from '@app/database';
+import { OutboxRelay, recordEvent } from '@app/database';
 import { AuditLogRepository, Actor } from '../audit/audit-log.repository';
 import { PasswordHasher } from '../auth/password-hasher';
 import { passwordProblems } from '../auth/password-policy';
@@ -71,7 +71,18 @@ export class RegisterAccountUseCase {
           },
           manager,
         );
-        const session = input.openSession ? await this.sessions.open(manager, account.id, true) : null;
+        let session = null;
+        if (input.openSession) {
+          // Label Studio logs the new user in: last_login and last_activity are stamped as at login.
+          const now = new Date();
+          session = await this.sessions.open(manager, account.id, true, now);
+          await this.accounts.recordLogin(manager, account.id, now);
+          account.lastLogin = now;
+          await recordEvent(manager, IdentityEvents.userLoggedIn, {
+            userId: account.id,
+            occurredAt: now.toISOString(),
+          });
+        }
         return { account: toAccountDto(account), session };
       });
     } catch (error) {
