@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every image from deploy/Dockerfile with podman, runs the system from those images, drives a
-# signup and a token request through the gateway container, runs the admin CLI in its container,
+# signup, a token request and an avatar upload through the gateway container, runs the admin CLI in its container,
 # stops everything with SIGTERM, and validates docker-compose.yml and the kustomize manifests.
 #
 # Meant for machines without a Docker engine or a reachable image registry (as root, Debian):
@@ -30,6 +30,7 @@ STARTED=$SECONDS
 FAILED=0
 CONTAINERS=()
 NATS_PID=
+S3_PID=
 
 log() { printf '  %s\n' "$*"; }
 
@@ -65,6 +66,7 @@ cleanup() {
     log "kept containers ${CONTAINERS[*]} and databases ${PREFIX}_*"
   fi
   [ -n "$NATS_PID" ] && kill "$NATS_PID" 2>/dev/null
+  [ -n "$S3_PID" ] && kill "$S3_PID" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -209,8 +211,29 @@ wait_healthy() {
   return 1
 }
 
+# An S3-protocol server for profiles' avatars (s3rver from the checkout's node_modules; MinIO in
+# deployments). VERIFY_MINIO_ENDPOINT/_PORT/_ACCESS_KEY/_SECRET_KEY point at a real one instead.
+private_s3() {
+  if [ -n "${VERIFY_MINIO_ENDPOINT:-}" ]; then
+    S3_ENV=(-e MINIO_ENDPOINT="$VERIFY_MINIO_ENDPOINT" -e MINIO_PORT="${VERIFY_MINIO_PORT:-9000}"
+      -e MINIO_ACCESS_KEY="$VERIFY_MINIO_ACCESS_KEY" -e MINIO_SECRET_KEY="$VERIFY_MINIO_SECRET_KEY")
+    return 0
+  fi
+  local port
+  port=$(free_port)
+  mkdir -p "$WORK/s3"
+  node -e "new (require('s3rver'))({address:'127.0.0.1',port:$port,silent:true,directory:process.argv[1]}).run()" \
+    "$WORK/s3" >"$WORK/s3.log" 2>&1 &
+  S3_PID=$!
+  S3_ENV=(-e MINIO_ENDPOINT=127.0.0.1 -e MINIO_PORT="$port" -e MINIO_ACCESS_KEY=S3RVER -e MINIO_SECRET_KEY=S3RVER)
+  for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { log "S3 (s3rver) on $port"; return 0; }; sleep 0.1; done
+  log "s3rver did not start"
+  return 1
+}
+
 start_system() {
   private_nats || return 1
+  private_s3 || return 1
   SECRET_KEY=$(node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))")
   GATEWAY_PORT=$(free_port)
   local port
@@ -218,7 +241,7 @@ start_system() {
   for app in identity invitations profiles; do
     port=$(free_port)
     run_app "$app" -e HEALTH_PORT="$port" -e DATABASE_URL="$POSTGRES_URL/${PREFIX}_$app" \
-      -e SECRET_KEY="$SECRET_KEY" -e BCRYPT_COST=10 || return 1
+      -e SECRET_KEY="$SECRET_KEY" -e BCRYPT_COST=10 "${S3_ENV[@]}" || return 1
   done
   for app in identity invitations profiles; do wait_healthy "$app" || return 1; done
   run_app gateway -e PORT="$GATEWAY_PORT" || return 1
@@ -239,7 +262,22 @@ signup_and_whoami() {
   token=$(curl -fsS -b "$jar" "$base/api/current-user/token" | node -pe 'JSON.parse(require("fs").readFileSync(0)).token') || return 1
   body=$(curl -fsS -H "Authorization: Token $token" "$base/api/current-user/whoami") || return 1
   log "GET /api/current-user/whoami (Token) -> $body"
-  node -e 'const u=JSON.parse(process.argv[1]); if (u.email !== process.argv[2]) process.exit(1)' "$body" "$EMAIL"
+  node -e 'const u=JSON.parse(process.argv[1]); if (u.email !== process.argv[2]) process.exit(1)' "$body" "$EMAIL" || return 1
+  TOKEN=$token
+}
+
+# The profiles image decodes and re-encodes with sharp (native libvips): upload, then fetch as a browser.
+avatar_round_trip() {
+  local base=http://127.0.0.1:$GATEWAY_PORT png=$WORK/avatar.png id avatar headers
+  node -e 'process.stdout.write(Buffer.from(process.argv[1], "base64"))' \
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEklEQVR4nGM48P/dgf/vGCAUAEpCCrUiQwYdAAAAAElFTkSuQmCC' >"$png"
+  id=$(curl -fsS -H "Authorization: Token $TOKEN" "$base/api/current-user/whoami" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id') || return 1
+  curl -fsS -H "Authorization: Token $TOKEN" -F "avatar=@$png;type=image/png" "$base/api/users/$id/avatar/" | sed 's/^/    /' || return 1
+  avatar=$(curl -fsS -H "Authorization: Token $TOKEN" "$base/api/current-user/whoami" | node -pe 'JSON.parse(require("fs").readFileSync(0)).avatar') || return 1
+  log "avatar: $avatar"
+  headers=$(curl -fsS -o "$WORK/served.png" -D - "$base$avatar") || return 1
+  printf '%s\n' "$headers" | grep -iE '^(content-type|x-content-type-options|content-security-policy):' | sed 's/^/    /'
+  printf '%s' "$headers" | grep -qi '^content-type: image/png' && printf '%s' "$headers" | grep -qi '^x-content-type-options: nosniff'
 }
 
 admin_cli() {
@@ -311,7 +349,8 @@ for app in "${APPS[@]}"; do
 done
 if [ "$FAILED" = 0 ]; then
   step "run identity, invitations, profiles, gateway" start_system &&
-    step "signup + whoami through the gateway" signup_and_whoami
+    step "signup + whoami through the gateway" signup_and_whoami &&
+    step "avatar upload and serving (sharp, object storage)" avatar_round_trip
   if [ -f apps/admin/src/main.ts ]; then
     step "label-studio user in the admin container" admin_cli
   else
