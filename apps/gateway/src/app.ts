@@ -12,6 +12,15 @@ import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
 
+/** The origin of LABEL_STUDIO_HOST (avatar URLs are prefixed with it), if it is an absolute URL. */
+function publicOrigin(host: string): string[] {
+  try {
+    return host ? [new URL(host).origin] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Builds the gateway: security headers, capped body parsing, correlation ids, then Nest's routes. */
 export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
   const server = express();
@@ -36,7 +45,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
           defaultSrc: ["'none'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          // Avatar URLs carry LABEL_STUDIO_HOST when it is set: that origin may serve images too.
+          imgSrc: ["'self'", 'data:', 'blob:', ...publicOrigin(config.publicHost)],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           manifestSrc: ["'self'"],
