@@ -172,4 +172,18 @@ describe('signup → login → token, through the gateway and the bus', () => {
     expect(next.status).toBe(302);
     expect(next.headers.get('location')).toBe('/projects/');
   });
+
+  it("serves Label Studio's account sub pages as the account page, to signed-in people only", async () => {
+    const anonymous = await fetch(`${sut.baseUrl}/user/account/legacy-token`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe('/user/login/?next=%2Fuser%2Faccount%2Flegacy-token');
+
+    const fay = new TestBrowser(sut.baseUrl);
+    expect((await fay.signup('fay@example.com', 'long enough pass 1')).status).toBe(302);
+    for (const section of ['personal-info', 'legacy-token/', 'hotkeys']) {
+      const page = await fay.get(`/user/account/${section}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Account &amp; Settings');
+    }
+  });
 });

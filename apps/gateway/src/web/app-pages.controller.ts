@@ -72,7 +72,8 @@ export class AppPagesController {
     sendPage(res, 200, peoplePage(this.assets, me, organization));
   }
 
-  @Get(['user/account', 'user/account/'])
+  /** Label Studio's sub pages (`personal-info`, `legacy-token`, …) all show the one account page. */
+  @Get(['user/account', 'user/account/', 'user/account/:section', 'user/account/:section/'])
   async account(
     @Req() req: Request,
     @Res() res: Response,
