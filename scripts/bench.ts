@@ -8,7 +8,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 // autocannon ships no types; this is the part of its result the bench reads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..');
   const prefix = `bench_${randomBytes(3).toString('hex')}`;
   const postgresUrl = env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+  const storageDir = mkdtempSync(join(tmpdir(), 'ls-bench-s3-'));
   const stack = new Stack({
     root,
     postgresUrl,
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
     gatewayPort: await freePort(),
     healthPorts: [await freePort(), await freePort(), await freePort()],
     secretKey: localSecretKey(root, env.SECRET_KEY),
+    // Object storage of its own unless MINIO_ENDPOINT names one.
+    localStorage: { directory: storageDir, port: 0 },
     env: { LOG_LEVEL: env.LOG_LEVEL ?? 'warn', BCRYPT_COST: '10' },
     output: (app, text) => {
       if (/"level":(50|60)/.test(text)) process.stderr.write(`[${app}] ${text}\n`);
@@ -148,6 +153,7 @@ async function main(): Promise<void> {
   } finally {
     bare?.kill();
     await stack.stop();
+    rmSync(storageDir, { recursive: true, force: true });
     const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
     await admin.connect();
     for (const app of ['identity', 'invitations', 'profiles']) {
