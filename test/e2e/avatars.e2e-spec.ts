@@ -197,6 +197,21 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
     expect(await storedObjects()).toEqual(objects);
   });
 
+  it('refuses a body that is not a form with 415 and changes nothing', async () => {
+    expect((await upload(form(await png(12, 12)))).status).toBe(200);
+    const before = (await me()).avatar;
+    const raw = await fetch(`${sut.baseUrl}/api/users/${annId}/avatar/`, {
+      method: 'POST',
+      headers: { ...tokenHeaders(annToken), 'content-type': 'image/png' },
+      body: await png(12, 12),
+    });
+    expect(raw.status).toBe(415);
+    expect((await readJson<{ detail: string }>(raw)).detail).toBe(
+      'Unsupported media type "image/png" in request.',
+    );
+    expect((await me()).avatar).toBe(before);
+  });
+
   it('keeps the first frame of an animated GIF and serves it as PNG', async () => {
     const frames = await sharp({ create: { width: 20, height: 60, channels: 4, background: '#ff0000' } })
       .gif()

@@ -72,6 +72,14 @@ export class AvatarsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     await this.mustBeSelf(caller, parseId(rawId));
+    // Label Studio's view parses forms only (FormParser, MultiPartParser); anything else is a 415.
+    const type = req.headers['content-type'];
+    if (type && !req.is(['multipart/form-data', 'application/x-www-form-urlencoded'])) {
+      throw new ApiError(
+        415,
+        `Unsupported media type "${type.split(';')[0].trim().slice(0, 100)}" in request.`,
+      );
+    }
     const file = await readUpload(req, res);
     if (!file || file.size === 0) {
       // Label Studio's quirk: a request without a file clears the avatar.
