@@ -69,6 +69,7 @@ beforeAll(async () => {
       HEALTH_PORT: '0',
       LOG_LEVEL: 'silent',
       STORAGE_TIMEOUT_MS: '1500',
+      AVATAR_MAX_WIDTH: '600',
       ...storage.env(),
     }),
   );
@@ -97,6 +98,27 @@ describe('avatars in object storage', () => {
     expect(location).toMatchObject({ contentType: 'image/png' });
     const served = await fetch(location.url);
     expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).width).toBe(32);
+  });
+
+  it('tells its configured limits and applies them', async () => {
+    expect(await client.request(ProfilesSubjects.avatarLimits, {})).toEqual({
+      maxWidth: 600,
+      maxHeight: 512,
+      maxBytes: 1024 * 1024,
+    });
+    const wide = await sharp({ create: { width: 600, height: 10, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    await expect(
+      client.request(ProfilesSubjects.setAvatar, { userId: 8, upload: await uploads.put(wide) }),
+    ).resolves.toMatchObject({ userId: 8 });
+    const tall = await sharp({ create: { width: 10, height: 513, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const error = (await client
+      .request(ProfilesSubjects.setAvatar, { userId: 8, upload: await uploads.put(tall) })
+      .catch((e: unknown) => e)) as BusError;
+    expect(error.message).toBe('Please use an image that is 600 x 512 pixels or smaller.');
   });
 
   it('an upload is taken once: a repeated request finds nothing', async () => {

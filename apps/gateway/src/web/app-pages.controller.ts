@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { z } from 'zod';
-import { PrincipalDto, ProfilesSubjects } from '@app/contracts';
+import { AvatarLimitsDto, PrincipalDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { UserJson } from '@app/representation';
 import { ActivityRecorder } from '../activity/activity-recorder';
@@ -19,6 +19,8 @@ const accountForm = z.object({
   last_name: charField().default(''),
   phone: charField().default(''),
 });
+
+const DEFAULT_AVATAR_LIMITS: AvatarLimitsDto = { maxWidth: 512, maxHeight: 512, maxBytes: 1024 * 1024 };
 
 const FIELD_LABELS: Record<string, string> = {
   first_name: 'First name',
@@ -83,7 +85,8 @@ export class AppPagesController {
     if (!principal) return;
     const me = await this.directory.renderSelf(principal);
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    sendPage(res, 200, accountPage(this.assets, { user: me, csrf, saved: query.saved === '1' }));
+    const limits = await this.avatarLimits();
+    sendPage(res, 200, accountPage(this.assets, { user: me, csrf, limits, saved: query.saved === '1' }));
   }
 
   /** Without script the form posts here (Label Studio's POST /user/account/); a redirect follows. */
@@ -126,8 +129,21 @@ export class AppPagesController {
     res.redirect(303, '/user/account/?saved=1');
   }
 
+  /** The limits profiles applies (configurable); the seed's 512 x 512 if it cannot say now. */
+  private async avatarLimits(): Promise<AvatarLimitsDto> {
+    try {
+      return await this.bus.request(ProfilesSubjects.avatarLimits, {});
+    } catch {
+      return DEFAULT_AVATAR_LIMITS;
+    }
+  }
+
   private async renderAccount(res: Response, principal: PrincipalDto, csrf: string, errors: string[]) {
     const me: UserJson = await this.directory.renderSelf(principal);
-    sendPage(res, 400, accountPage(this.assets, { user: me, csrf, errors }));
+    sendPage(
+      res,
+      400,
+      accountPage(this.assets, { user: me, csrf, limits: await this.avatarLimits(), errors }),
+    );
   }
 }

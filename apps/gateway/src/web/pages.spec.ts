@@ -15,21 +15,40 @@ const user = (overrides: Partial<AccountView> = {}): AccountView => ({
   ...overrides,
 });
 
+const LIMITS = { maxWidth: 512, maxHeight: 512, maxBytes: 1024 * 1024 };
+
 describe('server-rendered pages', () => {
+  it('states and hands the configured avatar limits to the account script', () => {
+    const page = accountPage(assets, {
+      user: user(),
+      csrf: 'c',
+      limits: { maxWidth: 1200, maxHeight: 800, maxBytes: 1024 * 1024 },
+    });
+    expect(page).toContain('data-avatar-max-width="1200"');
+    expect(page).toContain('data-avatar-max-height="800"');
+    expect(page).toContain('no larger than 1200 × 800 pixels and 1 MB');
+    expect(page).toContain('Resize to fit 1200 × 800');
+  });
+
   it('escapes what people typed wherever the page shows it', () => {
     const page = accountPage(assets, {
       user: user({ first_name: HOSTILE, last_name: HOSTILE, phone: HOSTILE, initials: HOSTILE.slice(0, 2) }),
       csrf: 'c'.repeat(43),
+      limits: LIMITS,
     });
     expect(page).not.toContain('<img src=x');
     expect(page.split(ESCAPED).length - 1).toBeGreaterThanOrEqual(4);
   });
 
   it('shows the picture when there is one, from this site or http(s) only', () => {
-    expect(accountPage(assets, { user: user({ avatar: '/data/avatars/a.png' }), csrf: 'c' })).toContain(
-      '<img class="avatar large" src="/data/avatars/a.png"',
-    );
-    const page = accountPage(assets, { user: user({ avatar: 'javascript:alert(1)' }), csrf: 'c' });
+    expect(
+      accountPage(assets, { user: user({ avatar: '/data/avatars/a.png' }), csrf: 'c', limits: LIMITS }),
+    ).toContain('<img class="avatar large" src="/data/avatars/a.png"');
+    const page = accountPage(assets, {
+      user: user({ avatar: 'javascript:alert(1)' }),
+      csrf: 'c',
+      limits: LIMITS,
+    });
     expect(page).not.toContain('javascript:');
     expect(page).toContain('<span class="avatar large" aria-hidden="true">AL</span>');
   });

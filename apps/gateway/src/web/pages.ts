@@ -1,3 +1,4 @@
+import { AvatarLimitsDto } from '@app/contracts';
 import { AssetLinks, appPage, avatarHtml, html, NavigationUser, page, RawHtml } from './html';
 
 const errorList = (errors: string[]) => {
@@ -222,15 +223,17 @@ export interface AccountView extends NavigationUser {
 /** Account & Settings: the form works without script (POST), account.js adds the picture and token. */
 export function accountPage(
   assets: AssetLinks,
-  opts: { user: AccountView; csrf: string; saved?: boolean; errors?: string[] },
+  opts: { user: AccountView; csrf: string; limits: AvatarLimitsDto; saved?: boolean; errors?: string[] },
 ) {
   const { user } = opts;
+  const { maxWidth, maxHeight } = opts.limits;
+  const megabytes = Math.round((opts.limits.maxBytes / (1024 * 1024)) * 10) / 10;
   return appPage(assets, {
     title: 'Account & Settings',
     user,
     section: 'account',
     script: 'account.js',
-    data: { 'user-id': user.id },
+    data: { 'user-id': user.id, 'avatar-max-width': maxWidth, 'avatar-max-height': maxHeight },
     body: html`<h1>Account &amp; Settings</h1>
       ${opts.saved ? html`<p class="success" role="status">Your changes were saved.</p>` : html``}
       ${errorList(opts.errors ?? [])}
@@ -250,14 +253,14 @@ export function accountPage(
                 aria-describedby="avatar-hint"
               />
               <p class="hint" id="avatar-hint">
-                PNG, JPEG, GIF or WebP, no larger than 512 × 512 pixels and 1 MB. Larger pictures can be
-                scaled down here before they are saved.
+                PNG, JPEG, GIF or WebP, no larger than ${maxWidth} × ${maxHeight} pixels and ${megabytes} MB.
+                Larger pictures can be scaled down here before they are saved.
               </p>
               <noscript><p class="hint">Choosing a picture needs JavaScript.</p></noscript>
               <div id="avatar-offer" class="notice" hidden>
                 <p id="avatar-offer-text"></p>
                 <div class="actions">
-                  <button type="button" id="avatar-resize">Resize to fit 512 × 512</button>
+                  <button type="button" id="avatar-resize">Resize to fit ${maxWidth} × ${maxHeight}</button>
                 </div>
               </div>
               <p id="avatar-status" class="status" role="status" aria-live="polite"></p>

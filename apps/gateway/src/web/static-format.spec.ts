@@ -31,6 +31,12 @@ describe('fitWithin (the in-browser downscale of profile pictures)', () => {
     expect(fitWithin(w, h)).toEqual({ width: w, height: h, scaled: false });
   });
 
+  it('fits a configured, non-square limit', () => {
+    expect(fitWithin(2400, 1600, 1200, 800)).toEqual({ width: 1200, height: 800, scaled: true });
+    expect(fitWithin(1000, 1000, 1200, 800)).toEqual({ width: 800, height: 800, scaled: true });
+    expect(fitWithin(1200, 800, 1200, 800)).toEqual({ width: 1200, height: 800, scaled: false });
+  });
+
   it('treats unreadable sizes as nothing to scale', () => {
     expect(fitWithin(0, 10)).toEqual({ width: 0, height: 0, scaled: false });
     expect(fitWithin(Number.NaN, 10).scaled).toBe(false);

@@ -1,6 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { AvatarLocationDto, Empty, ProfileDto, ProfilesSubjects } from '@app/contracts';
+import { AvatarLimitsDto, AvatarLocationDto, Empty, ProfileDto, ProfilesSubjects } from '@app/contracts';
 import { BusController, parsePayload } from '@app/bus';
 import { userIdSchema } from '../profiles/profile-requests.schema';
 import { ProfileRepository } from '../profiles/profile.repository';
@@ -44,6 +44,11 @@ export class AvatarsHandler {
   @MessagePattern(ProfilesSubjects.locateAvatar.subject)
   locate(@Payload() payload: unknown): Promise<AvatarLocationDto> {
     return this.avatars.locate(parsePayload(locateAvatarSchema, payload).file);
+  }
+
+  @MessagePattern(ProfilesSubjects.avatarLimits.subject)
+  limits(): AvatarLimitsDto {
+    return this.avatars.limitsOf();
   }
 
   /** Last activity, coalesced by the gateway (Label Studio: unsafe requests by authenticated users). */

@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { AvatarLocationDto, AvatarUploads, ErrorCode, ProfileDto } from '@app/contracts';
+import { AvatarLimitsDto, AvatarLocationDto, AvatarUploads, ErrorCode, ProfileDto } from '@app/contracts';
 import { BusClient, fail, UploadStore } from '@app/bus';
 import { AvatarLimits } from '../config';
 import { toProfileDto } from '../profiles/profile.mapper';
 import { ProfileRepository } from '../profiles/profile.repository';
-import { AVATAR_FILE, AvatarRejected, contentTypeOfKey, processAvatar } from './avatar-image';
+import {
+  AVATAR_FILE,
+  AVATAR_MAX_BYTES,
+  AvatarRejected,
+  contentTypeOfKey,
+  processAvatar,
+} from './avatar-image';
 import { AvatarRepository } from './avatar.repository';
 import { AvatarStorage } from './avatar-storage';
 
@@ -30,6 +36,10 @@ export class AvatarsUseCases {
     @Inject(AVATAR_LIMITS) private readonly limits: AvatarLimits,
   ) {
     this.uploads = new UploadStore(() => bus.nats(), AvatarUploads);
+  }
+
+  limitsOf(): AvatarLimitsDto {
+    return { ...this.limits, maxBytes: AVATAR_MAX_BYTES };
   }
 
   async set(userId: number, upload: string): Promise<ProfileDto> {

@@ -46,6 +46,13 @@ export interface AvatarLocationDto {
   size: number;
 }
 
+/** The avatar limits profiles applies (configurable), so pages can say and check them. */
+export interface AvatarLimitsDto {
+  maxWidth: number;
+  maxHeight: number;
+  maxBytes: number;
+}
+
 /** Coalesced activity (unsafe requests by authenticated users): the newest time per user. */
 export interface RecordActivityRequest {
   entries: Array<{ userId: number; at: IsoDate }>;
@@ -93,6 +100,7 @@ export const ProfilesSubjects = {
   setAvatar: request<SetAvatarRequest, ProfileDto>('profiles.avatar.set.v1'),
   clearAvatar: request<ClearAvatarRequest, ProfileDto>('profiles.avatar.clear.v1'),
   locateAvatar: request<LocateAvatarRequest, AvatarLocationDto>('profiles.avatar.locate.v1'),
+  avatarLimits: request<Empty, AvatarLimitsDto>('profiles.avatar.limits.v1'),
   recordActivity: request<RecordActivityRequest, Empty>('profiles.activity.record.v1'),
   listContributions: request<ListContributionsRequest, ContributionsDto[]>('profiles.contributions.list.v1'),
   countContributions: request<CountContributionsRequest, ContributionCountsDto>(

@@ -1,10 +1,13 @@
 // Account & Settings: names and phone (PATCH /api/users/{id}/), the profile picture (previewed
-// here, scaled down in the browser when it is over 512 x 512, then POST /api/users/{id}/avatar/),
+// here, scaled down in the browser when it is over the server's limit (512 x 512 unless configured), then POST /api/users/{id}/avatar/),
 // and the API token (shown, copied, reset).
 import { api, avatar, byId, copyFromInput, el, refreshNavigationAvatar, setStatus } from './common.js';
 import { AVATAR_MAX_SIDE, fitWithin } from './format.js';
 
-const userId = byId('main').dataset.userId;
+const { userId } = byId('main').dataset;
+/** The limits the server applies (configurable), given by the page. */
+const maxWidth = Number(byId('main').dataset.avatarMaxWidth) || AVATAR_MAX_SIDE;
+const maxHeight = Number(byId('main').dataset.avatarMaxHeight) || AVATAR_MAX_SIDE;
 const userPath = `/api/users/${encodeURIComponent(userId)}/`;
 
 const form = byId('account-form', HTMLFormElement);
@@ -82,10 +85,10 @@ fileInput.addEventListener('change', async () => {
     return;
   }
   const { naturalWidth: width, naturalHeight: height } = previewImage;
-  const fit = fitWithin(width, height);
+  const fit = fitWithin(width, height, maxWidth, maxHeight);
   if (fit.scaled) {
     offerText.textContent =
-      `This picture is ${width} × ${height} pixels, larger than ${AVATAR_MAX_SIDE} × ${AVATAR_MAX_SIDE}. ` +
+      `This picture is ${width} × ${height} pixels, larger than ${maxWidth} × ${maxHeight}. ` +
       `Resize it to ${fit.width} × ${fit.height} here, or choose a smaller one: the server refuses it as it is.`;
     offer.hidden = false;
     resize.focus();
@@ -94,10 +97,10 @@ fileInput.addEventListener('change', async () => {
   }
 });
 
-/** Scales the chosen picture to fit 512 x 512 on a canvas, keeping its aspect ratio. */
+/** Scales the chosen picture to fit the limit on a canvas, keeping its aspect ratio. */
 resize.addEventListener('click', async () => {
   if (!pending || !previewImage) return;
-  const fit = fitWithin(previewImage.naturalWidth, previewImage.naturalHeight);
+  const fit = fitWithin(previewImage.naturalWidth, previewImage.naturalHeight, maxWidth, maxHeight);
   const canvas = document.createElement('canvas');
   canvas.width = fit.width;
   canvas.height = fit.height;

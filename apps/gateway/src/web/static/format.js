@@ -1,19 +1,19 @@
 // Pure helpers shared by the pages' scripts (no DOM here, so they are unit tested in Node).
 
-/** The limit the server applies to profile pictures (the seed's "no larger than 512 x 512"). */
+/** The seed's limit for profile pictures ("no larger than 512 x 512"); the page may give another. */
 export const AVATAR_MAX_SIDE = 512;
 
 /**
- * The size an image gets when it is scaled down to fit inside a `max` x `max` square, keeping its
- * aspect ratio; images that already fit keep their size.
+ * The size an image gets when it is scaled down to fit inside `maxWidth` x `maxHeight`, keeping
+ * its aspect ratio; images that already fit keep their size.
  */
-export function fitWithin(width, height, max = AVATAR_MAX_SIDE) {
+export function fitWithin(width, height, maxWidth = AVATAR_MAX_SIDE, maxHeight = maxWidth) {
   if (!(width > 0 && height > 0)) return { width: 0, height: 0, scaled: false };
-  if (width <= max && height <= max) return { width, height, scaled: false };
-  const ratio = Math.min(max / width, max / height);
+  if (width <= maxWidth && height <= maxHeight) return { width, height, scaled: false };
+  const ratio = Math.min(maxWidth / width, maxHeight / height);
   return {
-    width: Math.max(1, Math.min(max, Math.round(width * ratio))),
-    height: Math.max(1, Math.min(max, Math.round(height * ratio))),
+    width: Math.max(1, Math.min(maxWidth, Math.round(width * ratio))),
+    height: Math.max(1, Math.min(maxHeight, Math.round(height * ratio))),
     scaled: true,
   };
 }
