@@ -186,4 +186,47 @@ describe('signup → login → token, through the gateway and the bus', () => {
       expect(await page.text()).toContain('Account &amp; Settings');
     }
   });
+
+  it("reads and replaces the caller's hotkeys with Label Studio's checks and error shape", async () => {
+    const gus = new TestBrowser(sut.baseUrl);
+    expect((await gus.signup('gus@example.com', 'long enough pass 1')).status).toBe(302);
+    const empty = await gus.get('/api/current-user/hotkeys/');
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ custom_hotkeys: {} });
+
+    const hotkeys = {
+      'annotation:submit': { key: 'ctrl+enter', active: true },
+      'regions:delete': { key: 'backspace' },
+    };
+    const saved = await gus.api('PATCH', '/api/current-user/hotkeys/', { custom_hotkeys: hotkeys });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ custom_hotkeys: hotkeys });
+    expect(await (await gus.get('/api/current-user/hotkeys/')).json()).toEqual({ custom_hotkeys: hotkeys });
+    expect((await readJson<UserBody>(await gus.get('/api/current-user/whoami'))).custom_hotkeys).toEqual(
+      hotkeys,
+    );
+
+    for (const bad of [
+      { custom_hotkeys: { 'no-colon': { key: 'a' } } },
+      { custom_hotkeys: { 'app:quit': { key: 'alt+f4' } } },
+      { custom_hotkeys: 'ctrl+s' },
+      {},
+    ]) {
+      const refused = await gus.api('PATCH', '/api/current-user/hotkeys/', bad);
+      expect(refused.status).toBe(400);
+      const body = await readJson<{ error: string; details: Record<string, string[]> }>(refused);
+      expect(body.error).toBe('Invalid hotkeys configuration');
+      expect(body.details.custom_hotkeys).toEqual([expect.any(String)]);
+    }
+    expect(await (await gus.get('/api/current-user/hotkeys/')).json()).toEqual({ custom_hotkeys: hotkeys });
+    // A cookie session needs the CSRF header for a change, as everywhere.
+    const noCsrf = await gus.api(
+      'PATCH',
+      '/api/current-user/hotkeys/',
+      { custom_hotkeys: {} },
+      { csrf: false },
+    );
+    expect(noCsrf.status).toBe(403);
+    expect((await fetch(`${sut.baseUrl}/api/current-user/hotkeys/`)).status).toBe(401);
+  });
 });

@@ -1,7 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { Response } from 'express';
 import { z } from 'zod';
-import { IdentitySubjects, InvitationsSubjects, PrincipalDto, ProfilesSubjects } from '@app/contracts';
-import { BusClient } from '@app/bus';
+import {
+  ErrorCode,
+  IdentitySubjects,
+  InvitationsSubjects,
+  PrincipalDto,
+  ProfilesSubjects,
+} from '@app/contracts';
+import { BusClient, BusError } from '@app/bus';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
@@ -60,6 +79,52 @@ export class UsersController {
       { userId: caller.userId },
       { caller: caller.userId },
     );
+  }
+
+  /** Label Studio >= 1.20: the caller's hotkeys (anything unreadable stored reads as `{}`). */
+  @Get(['api/current-user/hotkeys', 'api/current-user/hotkeys/'])
+  async hotkeys(@CurrentPrincipal() caller: PrincipalDto) {
+    const profile = await this.bus.request(
+      ProfilesSubjects.getProfile,
+      { userId: caller.userId },
+      { caller: caller.userId },
+    );
+    const stored = profile.customHotkeys;
+    const readable = typeof stored === 'object' && stored !== null && !Array.isArray(stored);
+    return { custom_hotkeys: readable ? stored : {} };
+  }
+
+  /**
+   * Replaces the caller's hotkeys after Label Studio's checks. Its refusal is plain JSON, not the
+   * error envelope: 400 `{"error": "Invalid hotkeys configuration", "details": {field: [messages]}}`.
+   */
+  @Patch(['api/current-user/hotkeys', 'api/current-user/hotkeys/'])
+  async setHotkeys(
+    @CurrentPrincipal() caller: PrincipalDto,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const invalid = (details: Record<string, string[]>) => {
+      res.status(400);
+      return { error: 'Invalid hotkeys configuration', details };
+    };
+    const hotkeys = (body as Record<string, unknown> | undefined)?.custom_hotkeys;
+    if (body === null || typeof body !== 'object' || hotkeys === undefined) {
+      return invalid({ custom_hotkeys: ['This field is required.'] });
+    }
+    try {
+      const profile = await this.bus.request(
+        ProfilesSubjects.updateProfile,
+        { userId: caller.userId, customHotkeys: hotkeys as Record<string, unknown> },
+        { caller: caller.userId },
+      );
+      return { custom_hotkeys: profile.customHotkeys };
+    } catch (error) {
+      if (error instanceof BusError && error.code === ErrorCode.ValidationFailed && error.fields) {
+        return invalid(error.fields);
+      }
+      throw error;
+    }
   }
 
   @Get(['api/users', 'api/users/'])
