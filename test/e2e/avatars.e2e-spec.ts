@@ -118,6 +118,12 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
     expect(image.headers.get('content-security-policy')).toContain('sandbox');
     const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
     expect(meta).toMatchObject({ format: 'png', width: 300, height: 200 });
+    // Revalidation as a browser does it: the same file answers 304 without a body.
+    const etag = image.headers.get('etag');
+    expect(etag).toBe(`"${String(user.avatar).split('/').pop()}"`);
+    const again = await fetch(sut.baseUrl + String(user.avatar), { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+    expect((await again.arrayBuffer()).byteLength).toBe(0);
     expect(await storedObjects()).toEqual([String(user.avatar).split('/').pop()]);
   });
 

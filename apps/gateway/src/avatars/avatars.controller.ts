@@ -124,10 +124,23 @@ export class AvatarsController {
 
   /** Public, like Label Studio's; file names are unguessable and change with every upload. */
   @Get('data/avatars/:file')
-  async serve(@Param('file') file: string, @Res() res: Response): Promise<void> {
+  async serve(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!AVATAR_FILE.test(file)) throw notFound();
     const location = await this.bus.request(ProfilesSubjects.locateAvatar, { file });
     if (!SERVED_TYPES.has(location.contentType)) throw notFound();
+    // A file's content never changes (a new upload gets a new name): its name is its validator.
+    const etag = `"${file}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    if (
+      (req.headers['if-none-match'] ?? '')
+        .split(',')
+        .map((tag) => tag.trim().replace(/^W\//, ''))
+        .includes(etag)
+    ) {
+      res.status(304).end();
+      return;
+    }
     let upstream: globalThis.Response;
     try {
       upstream = await fetch(location.url, { signal: AbortSignal.timeout(5_000) });
@@ -143,7 +156,6 @@ export class AvatarsController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', AVATAR_CSP);
     res.setHeader('Content-Disposition', 'inline');
-    res.setHeader('Cache-Control', 'public, max-age=86400');
     // Public images (as in Label Studio): pages on another origin may show them; the CSP keeps them inert.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).pipe(res);
