@@ -20,6 +20,7 @@ import { TestNatsServer } from '../../../test/support/nats-server';
 import { IdentityConfig, loadIdentityConfig } from '../src/config';
 import { startIdentity } from '../src/start-identity';
 import { findSecretFields } from './secret-fields';
+import { busErrorOf } from '../../../test/support/bus-errors';
 
 const ACCOUNT_LIMIT = 5;
 const CLIENT_LIMIT = 20;
@@ -29,17 +30,6 @@ const LOGIN_FAILED = "The email and password you entered don't match.";
 const anEmail = (name = 'user') => `${name}.${randomBytes(4).toString('hex')}@example.com`;
 const aClientIp = () => `10.${[1, 2, 3].map(() => randomBytes(1)[0]).join('.')}`;
 const aPassword = () => `Pw-${randomBytes(6).toString('hex')}`;
-
-/** The error a request failed with (fails the test if it succeeded). */
-async function errorOf(promise: Promise<unknown>): Promise<BusError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BusError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('identity service over NATS with real Postgres', () => {
   let db: TestDatabase;
@@ -138,7 +128,7 @@ describe('identity service over NATS with real Postgres', () => {
       });
       await call(IdentitySubjects.logout, { key }, account.id);
       await call(IdentitySubjects.logout, { key }, account.id); // idempotent
-      const error = await errorOf(bus.request(IdentitySubjects.authenticateSession, { key }));
+      const error = await busErrorOf(bus.request(IdentitySubjects.authenticateSession, { key }));
       expect(error).toMatchObject({
         code: ErrorCode.Unauthenticated,
         message: 'Authentication credentials were not provided.',
@@ -146,7 +136,7 @@ describe('identity service over NATS with real Postgres', () => {
     });
 
     it('answers field errors in Label Studio’s words', async () => {
-      const error = await errorOf(register({ email: 'not-an-email', password: 'short' }));
+      const error = await busErrorOf(register({ email: 'not-an-email', password: 'short' }));
       expect(error).toBeInstanceOf(BusError);
       expect(error.code).toBe(ErrorCode.ValidationFailed);
       expect(error.fields).toEqual({
@@ -154,7 +144,7 @@ describe('identity service over NATS with real Postgres', () => {
         password: ['Please enter a password 8\u2013128 characters in length.'],
       });
 
-      const similar = await errorOf(register({ email: 'johnsmith@example.com', password: 'johnsmith1' }));
+      const similar = await busErrorOf(register({ email: 'johnsmith@example.com', password: 'johnsmith1' }));
       expect(similar.fields).toEqual({ password: ['The password is too similar to the email address.'] });
     });
 
@@ -226,7 +216,7 @@ describe('identity service over NATS with real Postgres', () => {
         userId: account.id,
       });
 
-      const duplicate = await errorOf(
+      const duplicate = await busErrorOf(
         bus.request(IdentitySubjects.createAccount, {
           email: email.toUpperCase(),
           username: 'x',
@@ -291,7 +281,7 @@ describe('identity service over NATS with real Postgres', () => {
       ];
       const errors = await Promise.all(
         attempts.map((attempt) =>
-          errorOf(bus.request(IdentitySubjects.login, { ...attempt, persistent: true })),
+          busErrorOf(bus.request(IdentitySubjects.login, { ...attempt, persistent: true })),
         ),
       );
       for (const error of errors) {
@@ -304,7 +294,7 @@ describe('identity service over NATS with real Postgres', () => {
     });
 
     it('refuses an email of 256 characters or more', async () => {
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(IdentitySubjects.login, {
           email: `${'a'.repeat(250)}@x.com`,
           password: 'x',
@@ -318,7 +308,7 @@ describe('identity service over NATS with real Postgres', () => {
       const password = aPassword();
       const { account } = await register({ password });
       const guesses = Array.from({ length: 3 * ACCOUNT_LIMIT }, (_, i) =>
-        errorOf(
+        busErrorOf(
           bus.request(IdentitySubjects.login, {
             email: account.email,
             password: `wrong-${i}`,
@@ -339,7 +329,7 @@ describe('identity service over NATS with real Postgres', () => {
       }
 
       // Locked means locked: even the right password is refused without being checked.
-      const locked = await errorOf(
+      const locked = await busErrorOf(
         bus.request(IdentitySubjects.login, { email: account.email, password, persistent: false }),
       );
       expect(locked.code).toBe(ErrorCode.RateLimited);
@@ -354,7 +344,7 @@ describe('identity service over NATS with real Postgres', () => {
       const clientIp = aClientIp();
       const errors = await Promise.all(
         Array.from({ length: CLIENT_LIMIT + 5 }, () =>
-          errorOf(
+          busErrorOf(
             bus.request(IdentitySubjects.login, {
               email: anEmail(),
               password: 'x',
@@ -372,12 +362,12 @@ describe('identity service over NATS with real Postgres', () => {
       const password = aPassword();
       const { account } = await register({ password });
       for (let i = 0; i < ACCOUNT_LIMIT - 1; i++) {
-        await errorOf(
+        await busErrorOf(
           bus.request(IdentitySubjects.login, { email: account.email, password: 'wrong', persistent: false }),
         );
       }
       await call(IdentitySubjects.login, { email: account.email, password, persistent: false });
-      const next = await errorOf(
+      const next = await busErrorOf(
         bus.request(IdentitySubjects.login, { email: account.email, password: 'wrong', persistent: false }),
       );
       expect(next.code).toBe(ErrorCode.LoginFailed);
@@ -387,7 +377,7 @@ describe('identity service over NATS with real Postgres', () => {
   describe('tokens', () => {
     it('rejects malformed and unknown keys as Invalid token.', async () => {
       for (const key of ['', 'x'.repeat(257), 'abc\u0000def', 'a b', 'f'.repeat(40)]) {
-        const error = await errorOf(bus.request(IdentitySubjects.authenticateToken, { key }));
+        const error = await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key }));
         expect(error.toPayload()).toEqual({ code: ErrorCode.Unauthenticated, message: 'Invalid token.' });
       }
     });
@@ -397,7 +387,7 @@ describe('identity service over NATS with real Postgres', () => {
       const { token: old } = await call(IdentitySubjects.getToken, { userId: account.id });
       const { token: fresh } = await call(IdentitySubjects.resetToken, { userId: account.id }, account.id);
       expect(fresh).not.toBe(old);
-      const error = await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: old }));
+      const error = await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key: old }));
       expect(error).toMatchObject({ code: ErrorCode.Unauthenticated, message: 'Invalid token.' });
       await expect(bus.request(IdentitySubjects.authenticateToken, { key: fresh })).resolves.toMatchObject({
         userId: account.id,
@@ -416,12 +406,12 @@ describe('identity service over NATS with real Postgres', () => {
       const { account } = await register();
       const { token } = await call(IdentitySubjects.getToken, { userId: account.id });
       await sql.query('UPDATE account SET is_active = false WHERE id = $1', [account.id]);
-      const error = await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }));
+      const error = await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }));
       expect(error).toMatchObject({ code: ErrorCode.Unauthenticated, message: 'User inactive or deleted.' });
     });
 
     it('answers NotFound when resetting the token of an unknown user', async () => {
-      const error = await errorOf(bus.request(IdentitySubjects.resetToken, { userId: 2_000_000_000 }));
+      const error = await busErrorOf(bus.request(IdentitySubjects.resetToken, { userId: 2_000_000_000 }));
       expect(error).toMatchObject({ code: ErrorCode.NotFound, message: 'No User matches the given query.' });
     });
   });
@@ -439,25 +429,25 @@ describe('identity service over NATS with real Postgres', () => {
         a.id,
       );
       expect(updated).toEqual({ ...a, username: 'renamed' });
-      const invalid = await errorOf(
+      const invalid = await busErrorOf(
         bus.request(IdentitySubjects.updateAccount, { userId: a.id, username: 'x'.repeat(257) }),
       );
       expect(invalid).toMatchObject({ code: ErrorCode.ValidationFailed });
     });
 
     it('answers NotFound and ValidationFailed as BusErrors', async () => {
-      const missing = await errorOf(bus.request(IdentitySubjects.getAccount, { userId: 2_000_000_000 }));
+      const missing = await busErrorOf(bus.request(IdentitySubjects.getAccount, { userId: 2_000_000_000 }));
       expect(missing).toBeInstanceOf(BusError);
       expect(missing.toPayload()).toEqual({
         code: ErrorCode.NotFound,
         message: 'No User matches the given query.',
       });
-      const malformed = await errorOf(
+      const malformed = await busErrorOf(
         bus.request(IdentitySubjects.getAccount, { userId: 'abc' } as unknown as { userId: number }),
       );
       expect(malformed.code).toBe(ErrorCode.ValidationFailed);
       expect(malformed.fields).toHaveProperty('userId');
-      const tooMany = await errorOf(
+      const tooMany = await busErrorOf(
         bus.request(IdentitySubjects.listAccounts, {
           userIds: Array.from({ length: 1001 }, (_, i) => i + 1),
         }),
@@ -469,18 +459,18 @@ describe('identity service over NATS with real Postgres', () => {
       const { account, session } = await register({ openSession: true });
       const { token } = await call(IdentitySubjects.getToken, { userId: account.id });
       await call(IdentitySubjects.deleteAccount, { userId: account.id }, 1);
-      expect((await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).message).toBe(
-        'Invalid token.',
+      expect(
+        (await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).message,
+      ).toBe('Invalid token.');
+      expect(
+        (await busErrorOf(bus.request(IdentitySubjects.authenticateSession, { key: session!.key }))).code,
+      ).toBe(ErrorCode.Unauthenticated);
+      expect((await busErrorOf(bus.request(IdentitySubjects.getAccount, { userId: account.id }))).code).toBe(
+        ErrorCode.NotFound,
       );
       expect(
-        (await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session!.key }))).code,
-      ).toBe(ErrorCode.Unauthenticated);
-      expect((await errorOf(bus.request(IdentitySubjects.getAccount, { userId: account.id }))).code).toBe(
-        ErrorCode.NotFound,
-      );
-      expect((await errorOf(bus.request(IdentitySubjects.deleteAccount, { userId: account.id }))).code).toBe(
-        ErrorCode.NotFound,
-      );
+        (await busErrorOf(bus.request(IdentitySubjects.deleteAccount, { userId: account.id }))).code,
+      ).toBe(ErrorCode.NotFound);
       const { rows } = await sql.query(
         `SELECT payload FROM outbox WHERE subject = $1 AND payload->>'userId' = $2`,
         [IdentityEvents.userDeleted.subject, String(account.id)],

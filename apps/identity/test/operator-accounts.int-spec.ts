@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { connect, NatsConnection } from 'nats';
 import { Client } from 'pg';
-import { BusClient, BusError, ensureStream, publishEvent } from '@app/bus';
+import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { ConfigError } from '@app/config';
 import {
   ErrorCode,
@@ -19,20 +19,11 @@ import { BootstrapAccount } from '../src/bootstrap/bootstrap-account';
 import { loadIdentityConfig } from '../src/config';
 import { startIdentity } from '../src/start-identity';
 import { findSecretFields } from './secret-fields';
+import { busErrorOf } from '../../../test/support/bus-errors';
 
 const anEmail = (name = 'op') => `${name}.${randomBytes(4).toString('hex')}@example.com`;
 const aPassword = () => `Pw-${randomBytes(6).toString('hex')}`;
 const aToken = () => `tok-${randomBytes(8).toString('hex')}`;
-
-async function errorOf(promise: Promise<unknown>): Promise<BusError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BusError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -158,7 +149,7 @@ describe('identity: the operator’s account messages', () => {
 
     it('refuses a token shorter than 5 characters and creates nothing', async () => {
       const email = anEmail();
-      const error = await errorOf(provision({ email, token: 'abcd' }));
+      const error = await busErrorOf(provision({ email, token: 'abcd' }));
       expect(error.toPayload()).toEqual({
         code: ErrorCode.ValidationFailed,
         message: 'Token must be at least 5 characters',
@@ -180,13 +171,13 @@ describe('identity: the operator’s account messages', () => {
       const token = aToken();
       await provision({ token });
       const email = anEmail();
-      const error = await errorOf(provision({ email, token }));
+      const error = await busErrorOf(provision({ email, token }));
       expect(error.code).toBe(ErrorCode.Conflict);
       expect((await sql.query('SELECT 1 FROM account WHERE email = $1', [email])).rows).toHaveLength(0);
     });
 
     it('applies the signup policy to the email and the password', async () => {
-      const error = await errorOf(provision({ email: 'nope', password: 'short' }));
+      const error = await busErrorOf(provision({ email: 'nope', password: 'short' }));
       expect(error).toMatchObject({
         code: ErrorCode.ValidationFailed,
         fields: {
@@ -197,7 +188,7 @@ describe('identity: the operator’s account messages', () => {
     });
 
     it('is the operator’s path only: a signed-in user may not provision', async () => {
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(
           IdentitySubjects.provisionAccount,
           { email: anEmail(), password: aPassword() },
@@ -237,7 +228,7 @@ describe('identity: the operator’s account messages', () => {
       `${'x'.repeat(300)}@example.com`,
       "'; --",
     ])('answers NotFound for %j', async (email) => {
-      const error = await errorOf(bus.request(IdentitySubjects.findAccount, { email }));
+      const error = await busErrorOf(bus.request(IdentitySubjects.findAccount, { email }));
       expect(error.toPayload()).toEqual({
         code: ErrorCode.NotFound,
         message: 'No User matches the given query.',
@@ -261,7 +252,7 @@ describe('identity: the operator’s account messages', () => {
       { offset: 0, limit: 0 },
       { offset: -1, limit: 10 },
     ])('refuses the page %j', async (page) => {
-      expect((await errorOf(bus.request(IdentitySubjects.listAllAccounts, page))).code).toBe(
+      expect((await busErrorOf(bus.request(IdentitySubjects.listAllAccounts, page))).code).toBe(
         ErrorCode.ValidationFailed,
       );
     });
@@ -291,14 +282,16 @@ describe('identity: the operator’s account messages', () => {
       ).resolves.toEqual({});
 
       for (const { session } of sessions) {
-        const error = await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }));
+        const error = await busErrorOf(
+          bus.request(IdentitySubjects.authenticateSession, { key: session.key }),
+        );
         expect(error.code).toBe(ErrorCode.Unauthenticated);
       }
       // Somebody else's session is untouched.
       await expect(
         bus.request(IdentitySubjects.authenticateSession, { key: otherSession.session.key }),
       ).resolves.toMatchObject({ userId: other.account.id });
-      expect((await errorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
+      expect((await busErrorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
       await expect(login(account.email, fresh)).resolves.toMatchObject({ account: { id: account.id } });
       expect(await auditOf(account.id, 'password.reset')).toEqual([
         { actor: 'admin', details: { sessionsEnded: 2 } },
@@ -310,7 +303,7 @@ describe('identity: the operator’s account messages', () => {
       ['short', 'Please enter a password 8\u2013128 characters in length.'],
     ])('refuses %j with %s', async (password, message) => {
       const { account } = await provision();
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(IdentitySubjects.setPassword, { userId: account.id, password }),
       );
       expect(error.toPayload()).toEqual({
@@ -324,7 +317,7 @@ describe('identity: the operator’s account messages', () => {
       const { account } = await provision({
         email: `johnsmith.${randomBytes(2).toString('hex')}@example.com`,
       });
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(IdentitySubjects.setPassword, { userId: account.id, password: account.email }),
       );
       expect(error.message).toBe('The password is too similar to the email address.');
@@ -334,7 +327,7 @@ describe('identity: the operator’s account messages', () => {
       const password = aPassword();
       const { account } = await provision({ password });
       const { session } = await login(account.email, password);
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(IdentitySubjects.setPassword, { userId: account.id, password }),
       );
       expect(error.toPayload()).toMatchObject({
@@ -358,7 +351,7 @@ describe('identity: the operator’s account messages', () => {
     });
 
     it('answers NotFound for an unknown user', async () => {
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(IdentitySubjects.setPassword, { userId: 2_000_000_000, password: aPassword() }),
       );
       expect(error.code).toBe(ErrorCode.NotFound);
@@ -376,13 +369,15 @@ describe('identity: the operator’s account messages', () => {
         bus.request(IdentitySubjects.setActive, { userId: account.id, active: false }, { caller: 'admin' }),
       );
       expect(off).toEqual({ ...account, isActive: false, lastLogin: expect.any(String) });
-      expect(await errorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).toMatchObject({
-        message: 'User inactive or deleted.',
-      });
+      expect(await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).toMatchObject(
+        {
+          message: 'User inactive or deleted.',
+        },
+      );
       expect(
-        (await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
+        (await busErrorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
       ).toBe(ErrorCode.Unauthenticated);
-      expect((await errorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
+      expect((await busErrorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
 
       // Idempotent: a second deactivation changes and records nothing.
       await bus.request(
@@ -407,7 +402,7 @@ describe('identity: the operator’s account messages', () => {
     });
 
     it('answers NotFound for an unknown user', async () => {
-      const error = await errorOf(
+      const error = await busErrorOf(
         bus.request(IdentitySubjects.setActive, { userId: 2_000_000_000, active: false }),
       );
       expect(error.code).toBe(ErrorCode.NotFound);
@@ -452,7 +447,7 @@ describe('identity: the operator’s account messages', () => {
       await publish({ userId: account.id }); // redelivered or repeated: no second change
       await eventually(async () => ((await isActive(account.id)) === false ? true : undefined));
       expect(
-        (await errorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
+        (await busErrorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
       ).toBe(ErrorCode.Unauthenticated);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await auditOf(account.id, 'account.deactivate')).toEqual([

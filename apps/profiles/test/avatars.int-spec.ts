@@ -11,7 +11,7 @@ import { LocalObjectStorage } from '../../../scripts/local-object-storage';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
 import { OrphanSweeper } from '../src/avatars/orphan-sweeper';
-import { loadProfilesConfig } from '../src/config';
+import { profilesTestConfig } from './test-config';
 import { startProfilesService } from '../src/profiles.bootstrap';
 
 let db: TestDatabase;
@@ -63,11 +63,7 @@ beforeAll(async () => {
     region: 'us-east-1',
   });
   app = await startProfilesService(
-    loadProfilesConfig({
-      DATABASE_URL: db.url,
-      NATS_SERVERS: nats.url,
-      HEALTH_PORT: '0',
-      LOG_LEVEL: 'silent',
+    profilesTestConfig(db.url, nats.url, {
       STORAGE_TIMEOUT_MS: '1500',
       AVATAR_MAX_WIDTH: '600',
       ...storage.env(),

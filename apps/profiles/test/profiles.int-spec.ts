@@ -13,12 +13,12 @@ import {
   ProfilesSubjects,
   UserRegisteredEvent,
 } from '@app/contracts';
-import { BusClient, BusError, ensureStream, publishEvent } from '@app/bus';
+import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
-import { loadProfilesConfig } from '../src/config';
 import { startProfilesService } from '../src/profiles.bootstrap';
-import { UNUSED_STORAGE_ENV } from './storage-env';
+import { profilesTestConfig } from './test-config';
+import { busErrorOf } from '../../../test/support/bus-errors';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
@@ -26,17 +26,8 @@ let client: BusClient;
 let nc: NatsConnection;
 let app: INestApplication | undefined;
 
-const config = () =>
-  loadProfilesConfig({
-    DATABASE_URL: db.url,
-    NATS_SERVERS: nats.url,
-    HEALTH_PORT: '0',
-    LOG_LEVEL: 'silent',
-    ...UNUSED_STORAGE_ENV,
-  });
-
 async function startService(): Promise<void> {
-  app ??= await startProfilesService(config());
+  app ??= await startProfilesService(profilesTestConfig(db.url, nats.url));
 }
 
 async function stopService(): Promise<void> {
@@ -80,16 +71,6 @@ const profileEventually = (userId: number, check: (profile: ProfileDto) => void 
     check(profile);
     return profile;
   });
-
-async function busError(promise: Promise<unknown>): Promise<BusError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BusError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function profileRows(userId: number): Promise<number> {
   const pg = new Client({ connectionString: db.url });
@@ -203,7 +184,7 @@ describe('consuming identity events', () => {
     await profileEventually(151);
 
     await publish(IdentityEvents.userDeleted, { userId: 151, occurredAt: new Date().toISOString() });
-    await eventually(async () => expect((await busError(getProfile(151))).code).toBe(ErrorCode.NotFound));
+    await eventually(async () => expect((await busErrorOf(getProfile(151))).code).toBe(ErrorCode.NotFound));
 
     await publish(IdentityEvents.userRegistered, registered(151, { occurredAt: registeredAt }));
     await publish(IdentityEvents.userLoggedIn, { userId: 151, occurredAt: registeredAt });
@@ -280,7 +261,7 @@ describe('profile requests', () => {
 
   it('replies VALIDATION_FAILED with Label Studio field names, and writes nothing', async () => {
     const before = await client.request(ProfilesSubjects.updateProfile, { userId: 221, firstName: 'Ada' });
-    const error = await busError(
+    const error = await busErrorOf(
       client.request(ProfilesSubjects.updateProfile, {
         userId: 221,
         firstName: 'x'.repeat(257),
@@ -300,21 +281,21 @@ describe('profile requests', () => {
 
   it('refuses a malformed request as VALIDATION_FAILED', async () => {
     const bad = { userId: 'abc' } as unknown as { userId: number };
-    expect((await busError(client.request(ProfilesSubjects.getProfile, bad))).code).toBe(
+    expect((await busErrorOf(client.request(ProfilesSubjects.getProfile, bad))).code).toBe(
       ErrorCode.ValidationFailed,
     );
     const tooMany = { userIds: Array.from({ length: 1001 }, (_, i) => i + 1) };
-    expect((await busError(client.request(ProfilesSubjects.listProfiles, tooMany))).code).toBe(
+    expect((await busErrorOf(client.request(ProfilesSubjects.listProfiles, tooMany))).code).toBe(
       ErrorCode.ValidationFailed,
     );
     const huge = { userId: 2 ** 40 };
-    expect((await busError(client.request(ProfilesSubjects.getProfile, huge))).code).toBe(
+    expect((await busErrorOf(client.request(ProfilesSubjects.getProfile, huge))).code).toBe(
       ErrorCode.ValidationFailed,
     );
   });
 
   it('answers NOT_FOUND with Label Studio text for a missing profile', async () => {
-    const error = await busError(getProfile(9_999));
+    const error = await busErrorOf(getProfile(9_999));
     expect(error.code).toBe(ErrorCode.NotFound);
     expect(error.message).toBe('No User matches the given query.');
   });
@@ -334,7 +315,7 @@ describe('profile requests', () => {
     await client.request(ProfilesSubjects.ensureProfile, { userId: 241, allowNewsletters: null });
     await expect(client.request(ProfilesSubjects.removeProfile, { userId: 241 })).resolves.toEqual({});
     await expect(client.request(ProfilesSubjects.removeProfile, { userId: 241 })).resolves.toEqual({});
-    expect((await busError(getProfile(241))).code).toBe(ErrorCode.NotFound);
+    expect((await busErrorOf(getProfile(241))).code).toBe(ErrorCode.NotFound);
   });
 
   it('reports ready when Postgres and NATS are reachable', async () => {

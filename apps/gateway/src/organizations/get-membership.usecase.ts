@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, InvitationsSubjects, MemberDto, ProfilesSubjects } from '@app/contracts';
-import { BusClient, BusError } from '@app/bus';
-import { forbidden, notFound } from '../errors/api-error';
+import { ProfilesSubjects } from '@app/contracts';
+import { BusClient } from '@app/bus';
+import { forbidden } from '../errors/api-error';
 import { UserDirectory } from '../users/user-directory';
 import { DETAIL_PROJECT_LIMIT, NOT_REQUESTED, renderProjectLists } from './project-lists';
 
@@ -30,7 +30,7 @@ export class GetMembershipUseCase {
     if (context.activeOrganization?.id !== organizationId) throw forbidden();
     // Asked together: one hop instead of two.
     const [member, counts, lists] = await Promise.allSettled([
-      this.member(organizationId, userId, callerId),
+      this.directory.member(organizationId, userId, callerId, NO_MEMBER),
       this.bus.request(ProfilesSubjects.countContributions, { organizationId, userId }, { caller: callerId }),
       projectListsRequested
         ? this.bus.request(
@@ -51,18 +51,5 @@ export class GetMembershipUseCase {
       created_at: found.createdAt,
       ...(contributions ? renderProjectLists(contributions[0]) : NOT_REQUESTED),
     };
-  }
-
-  private async member(organizationId: number, userId: number, callerId: number): Promise<MemberDto> {
-    try {
-      return await this.bus.request(
-        InvitationsSubjects.getMember,
-        { organizationId, userId },
-        { caller: callerId },
-      );
-    } catch (error) {
-      if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(NO_MEMBER);
-      throw error;
-    }
   }
 }

@@ -34,8 +34,13 @@ export class UserDirectory {
     return ctx.activeOrganization.id;
   }
 
-  /** The membership of `userId` in `organizationId`, or 404 as if the user did not exist. */
-  async member(organizationId: number, userId: number, callerId: number): Promise<MemberDto> {
+  /** The membership of `userId` in `organizationId`, or 404 (by default as if the user did not exist). */
+  async member(
+    organizationId: number,
+    userId: number,
+    callerId: number,
+    notFoundDetail = NO_USER,
+  ): Promise<MemberDto> {
     try {
       return await this.bus.request(
         InvitationsSubjects.getMember,
@@ -43,7 +48,7 @@ export class UserDirectory {
         { caller: callerId },
       );
     } catch (error) {
-      if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(NO_USER);
+      if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(notFoundDetail);
       throw error;
     }
   }

@@ -14,13 +14,13 @@ import {
   ProjectDeletedEvent,
   ProjectUpdatedEvent,
 } from '@app/contracts';
-import { BusClient, BusError, ensureStream, publishEvent } from '@app/bus';
+import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
-import { loadProfilesConfig } from '../config';
 import { startProfilesService } from '../profiles.bootstrap';
-import { UNUSED_STORAGE_ENV } from '../../test/storage-env';
+import { profilesTestConfig } from '../../test/test-config';
 import { LABELING_DURABLES } from './labeling-events.consumer';
+import { busErrorOf } from '../../../../test/support/bus-errors';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
@@ -102,15 +102,7 @@ const publish = async <C extends EventContract<unknown>>(
 const ref = (project: ProjectCreatedEvent, title = project.title) => ({ id: project.projectId, title });
 
 async function startService(): Promise<void> {
-  app ??= await startProfilesService(
-    loadProfilesConfig({
-      DATABASE_URL: db.url,
-      NATS_SERVERS: nats.url,
-      HEALTH_PORT: '0',
-      LOG_LEVEL: 'silent',
-      ...UNUSED_STORAGE_ENV,
-    }),
-  );
+  app ??= await startProfilesService(profilesTestConfig(db.url, nats.url));
 }
 
 async function stopService(): Promise<void> {
@@ -156,16 +148,6 @@ async function tableRows(table: 'labeling_project' | 'labeling_annotation'): Pro
   } finally {
     await pg.end();
   }
-}
-
-async function busError(promise: Promise<unknown>): Promise<BusError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BusError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
 }
 
 beforeAll(async () => {
@@ -470,14 +452,14 @@ describe('contribution requests', () => {
 
   it('refuses malformed requests as VALIDATION_FAILED', async () => {
     const tooMany = Array.from({ length: 1001 }, (_, i) => i + 1);
-    expect((await busError(contributions(tooMany))).code).toBe(ErrorCode.ValidationFailed);
-    expect((await busError(contributions([1], ORG, 0))).code).toBe(ErrorCode.ValidationFailed);
+    expect((await busErrorOf(contributions(tooMany))).code).toBe(ErrorCode.ValidationFailed);
+    expect((await busErrorOf(contributions([1], ORG, 0))).code).toBe(ErrorCode.ValidationFailed);
     const noOrganization = { userIds: [1] } as unknown as { organizationId: number; userIds: number[] };
-    expect((await busError(client.request(ProfilesSubjects.listContributions, noOrganization))).code).toBe(
+    expect((await busErrorOf(client.request(ProfilesSubjects.listContributions, noOrganization))).code).toBe(
       ErrorCode.ValidationFailed,
     );
     const badUser = { organizationId: ORG, userId: -1 };
-    expect((await busError(client.request(ProfilesSubjects.countContributions, badUser))).code).toBe(
+    expect((await busErrorOf(client.request(ProfilesSubjects.countContributions, badUser))).code).toBe(
       ErrorCode.ValidationFailed,
     );
   });
