@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProfileRepository } from '../profiles/profile.repository';
 
 /**
  * Which avatar file each profile points at, and the files no profile points at (`avatar_orphan`).
@@ -7,15 +8,23 @@ import { DataSource } from 'typeorm';
  * recorded as an orphan, stored, then claimed by the profile in one transaction that orphans the
  * previous one; objects are removed only after no profile points at them.
  */
+/** Anything that runs SQL: the data source, or a transaction's query runner. */
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+const recordOrphanIn = (db: Queryable, file: string) =>
+  db.query('INSERT INTO avatar_orphan (file) VALUES ($1) ON CONFLICT (file) DO NOTHING', [file]);
+
 @Injectable()
 export class AvatarRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly profiles: ProfileRepository,
+  ) {}
 
   async recordOrphan(file: string): Promise<void> {
-    await this.dataSource.query(
-      'INSERT INTO avatar_orphan (file) VALUES ($1) ON CONFLICT (file) DO NOTHING',
-      [file],
-    );
+    await recordOrphanIn(this.dataSource, file);
   }
 
   async forgetOrphan(file: string): Promise<void> {
@@ -28,25 +37,22 @@ export class AvatarRepository {
    * there is no such account any more (nothing changed).
    */
   async swap(userId: number, file: string | null): Promise<{ previous: string | null } | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('profile'), $1)`, [userId]);
-      const removed = await manager.query('SELECT 1 FROM profile_removal WHERE user_id = $1', [userId]);
+    return this.profiles.inUserTransaction(userId, async (runner) => {
+      const removed = (await runner.query('SELECT 1 FROM profile_removal WHERE user_id = $1', [
+        userId,
+      ])) as unknown[];
       if (removed.length) return undefined;
-      const [before] = (await manager.query('SELECT avatar_key FROM profile WHERE user_id = $1 FOR UPDATE', [
+      const [before] = (await runner.query('SELECT avatar_key FROM profile WHERE user_id = $1 FOR UPDATE', [
         userId,
       ])) as Array<{ avatar_key: string | null }>;
-      await manager.query(
+      await runner.query(
         `INSERT INTO profile AS p (user_id, avatar_key) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE SET avatar_key = EXCLUDED.avatar_key, updated_at = clock_timestamp()`,
         [userId, file],
       );
-      if (file) await manager.query('DELETE FROM avatar_orphan WHERE file = $1', [file]);
+      if (file) await runner.query('DELETE FROM avatar_orphan WHERE file = $1', [file]);
       const previous = before?.avatar_key ?? null;
-      if (previous && previous !== file) {
-        await manager.query('INSERT INTO avatar_orphan (file) VALUES ($1) ON CONFLICT (file) DO NOTHING', [
-          previous,
-        ]);
-      }
+      if (previous && previous !== file) await recordOrphanIn(runner, previous);
       return { previous: previous === file ? null : previous };
     });
   }

@@ -185,10 +185,10 @@ export class ProfileRepository {
   }
 
   /**
-   * Serialises ensure, activity and removal of one user: without it, a removal and a stale
-   * registration running side by side could each miss the other's uncommitted row.
+   * Serialises ensure, activity, avatar changes and removal of one user: without it, a removal and
+   * a stale registration running side by side could each miss the other's uncommitted row.
    */
-  private async inUserTransaction<T>(userId: number, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  async inUserTransaction<T>(userId: number, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
