@@ -66,7 +66,7 @@ describe('ActivityRecorder', () => {
     const activity = recorder(bus);
     activity.onApplicationBootstrap();
     activity.record(3, new Date('2026-01-01T10:00:00Z'));
-    await activity.onApplicationShutdown();
+    await activity.beforeApplicationShutdown();
     expect(bus.sent.map((m) => m.entries.map((e) => e.userId))).toEqual([[3]]);
   });
 });

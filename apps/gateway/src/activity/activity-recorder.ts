@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { ProfilesSubjects } from '@app/contracts';
 import { BusClient } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -13,7 +19,7 @@ const MAX_PENDING = 100_000;
  * ACTIVITY_FLUSH_MS (and when it stops). A failed send is retried with the next one.
  */
 @Injectable()
-export class ActivityRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ActivityRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ActivityRecorder.name);
   private pending = new Map<number, Date>();
   private timer?: NodeJS.Timeout;
@@ -39,7 +45,8 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before, not on, shutdown: the bus client closes in the shutdown hooks. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.flush();
   }

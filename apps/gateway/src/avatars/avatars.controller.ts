@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } f
 import { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { Readable } from 'node:stream';
-import { AvatarUploads, PrincipalDto, ProfilesSubjects } from '@app/contracts';
+import { AvatarFiles, AvatarUploads, PrincipalDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient, UploadStore } from '@app/bus';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
@@ -10,14 +10,12 @@ import { ApiError, forbidden, notFound } from '../errors/api-error';
 import { parseId } from '../http/input';
 import { UserDirectory } from '../users/user-directory';
 
-/** Label Studio's limit and message (1 MiB). */
-const MAX_BYTES = 1024 * 1024;
-const FILE_SIZE_MESSAGE = 'Avatar file size may not exceed 1024.0 kb';
-const STORAGE_UNAVAILABLE = 'Avatar storage is unavailable. Try again later.';
 /** What a served avatar may do in a browser: nothing. */
 const AVATAR_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
-const AVATAR_FILE = /^[0-9a-f]{32}\.(png|jpg|webp)$/;
 const SERVED_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+const storageUnavailable = () =>
+  new ApiError(503, AvatarFiles.storageUnavailableMessage, undefined, { 'Retry-After': '5' });
 
 /**
  * Parses `multipart/form-data` in memory with hard limits: the file stops being read past 1 MiB,
@@ -25,7 +23,14 @@ const SERVED_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
  */
 const parseUpload = multer({
   storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_BYTES, files: 4, fields: 16, parts: 20, fieldSize: 4096, headerPairs: 50 },
+  limits: {
+    fileSize: AvatarFiles.maxBytes,
+    files: 4,
+    fields: 16,
+    parts: 20,
+    fieldSize: 4096,
+    headerPairs: 50,
+  },
 }).any();
 
 function readUpload(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
@@ -35,7 +40,7 @@ function readUpload(req: Request, res: Response): Promise<Express.Multer.File | 
         const files = (req.files as Express.Multer.File[] | undefined) ?? [];
         resolve(files[0]);
       } else if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        reject(new ApiError(400, FILE_SIZE_MESSAGE));
+        reject(new ApiError(400, AvatarFiles.fileSizeMessage));
       } else if (error instanceof MulterError) {
         reject(new ApiError(400, 'Send one image file as multipart/form-data.'));
       } else {
@@ -94,7 +99,7 @@ export class AvatarsController {
     try {
       upload = await this.uploads.put(file.buffer);
     } catch {
-      throw new ApiError(503, STORAGE_UNAVAILABLE, undefined, { 'Retry-After': '5' });
+      throw storageUnavailable();
     }
     try {
       await this.bus.request(
@@ -125,7 +130,7 @@ export class AvatarsController {
   /** Public, like Label Studio's; file names are unguessable and change with every upload. */
   @Get('data/avatars/:file')
   async serve(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!AVATAR_FILE.test(file)) throw notFound();
+    if (!AvatarFiles.namePattern.test(file)) throw notFound();
     const location = await this.bus.request(ProfilesSubjects.locateAvatar, { file });
     if (!SERVED_TYPES.has(location.contentType)) throw notFound();
     // A file's content never changes (a new upload gets a new name): its name is its validator.
@@ -145,11 +150,10 @@ export class AvatarsController {
     try {
       upstream = await fetch(location.url, { signal: AbortSignal.timeout(5_000) });
     } catch {
-      throw new ApiError(503, STORAGE_UNAVAILABLE, undefined, { 'Retry-After': '5' });
+      throw storageUnavailable();
     }
     if (upstream.status === 404) throw notFound();
-    if (!upstream.ok || !upstream.body)
-      throw new ApiError(503, STORAGE_UNAVAILABLE, undefined, { 'Retry-After': '5' });
+    if (!upstream.ok || !upstream.body) throw storageUnavailable();
     res.status(200);
     res.setHeader('Content-Type', location.contentType);
     res.setHeader('Content-Length', String(location.size));

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { z } from 'zod';
-import { AvatarLimitsDto, PrincipalDto, ProfilesSubjects } from '@app/contracts';
+import { AvatarFiles, AvatarLimitsDto, PrincipalDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { UserJson } from '@app/representation';
 import { ActivityRecorder } from '../activity/activity-recorder';
@@ -20,7 +20,11 @@ const accountForm = z.object({
   phone: charField().default(''),
 });
 
-const DEFAULT_AVATAR_LIMITS: AvatarLimitsDto = { maxWidth: 512, maxHeight: 512, maxBytes: 1024 * 1024 };
+const DEFAULT_AVATAR_LIMITS: AvatarLimitsDto = {
+  maxWidth: 512,
+  maxHeight: 512,
+  maxBytes: AvatarFiles.maxBytes,
+};
 
 const FIELD_LABELS: Record<string, string> = {
   first_name: 'First name',

@@ -1,3 +1,4 @@
+import { AvatarFiles } from '@app/contracts';
 import sharp from 'sharp';
 
 /** The image formats accepted as avatars, recognised by their first bytes (never by name or header). */
@@ -7,11 +8,8 @@ export const AVATAR_MESSAGES = {
   unreadable: "Can't read image, try another one",
   tooLarge: (w: number, h: number) => `Please use an image that is ${w} x ${h} pixels or smaller.`,
   wrongType: 'Please use a JPEG, GIF, PNG or WebP image.',
-  fileSize: 'Avatar file size may not exceed 1024.0 kb',
+  fileSize: AvatarFiles.fileSizeMessage,
 } as const;
-
-/** Label Studio's limit, 1 MiB. */
-export const AVATAR_MAX_BYTES = 1024 * 1024;
 
 export class AvatarRejected extends Error {
   constructor(message: string) {
@@ -70,7 +68,7 @@ export async function processAvatar(data: Buffer, limits: AvatarLimits): Promise
       looksLikeOtherImage(data) ? AVATAR_MESSAGES.wrongType : AVATAR_MESSAGES.unreadable,
     );
   }
-  if (data.length > AVATAR_MAX_BYTES) throw new AvatarRejected(AVATAR_MESSAGES.fileSize);
+  if (data.length > AvatarFiles.maxBytes) throw new AvatarRejected(AVATAR_MESSAGES.fileSize);
   const maxPixels = limits.maxWidth * limits.maxHeight;
   let width: number;
   let height: number;
@@ -132,6 +130,3 @@ export function contentTypeOfKey(key: string): string | null {
   if (key.endsWith('.webp')) return 'image/webp';
   return null;
 }
-
-/** Avatar file names the service generates: 32 hex digits and one of its extensions. */
-export const AVATAR_FILE = /^[0-9a-f]{32}\.(png|jpg|webp)$/;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from 'minio';
-import { ErrorCode } from '@app/contracts';
+import { AvatarFiles, ErrorCode } from '@app/contracts';
 import { fail } from '@app/bus';
 import { StorageConfig } from '../config';
 
@@ -8,8 +8,6 @@ export const STORAGE_CONFIG = Symbol('STORAGE_CONFIG');
 
 /** Objects of avatars live under this prefix in the bucket. */
 const PREFIX = 'avatars/';
-
-export const STORAGE_UNAVAILABLE = 'Avatar storage is unavailable. Try again later.';
 
 /** An object that is not there: the one storage failure that is not an outage. */
 const isMissing = (error: unknown) =>
@@ -124,7 +122,7 @@ export class AvatarStorage {
       this.logger.warn(
         `Storage ${operation} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
-      return fail(ErrorCode.Unavailable, STORAGE_UNAVAILABLE);
+      return fail(ErrorCode.Unavailable, AvatarFiles.storageUnavailableMessage);
     } finally {
       clearTimeout(timer);
     }

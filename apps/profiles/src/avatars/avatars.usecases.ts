@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { AvatarLimitsDto, AvatarLocationDto, AvatarUploads, ErrorCode, ProfileDto } from '@app/contracts';
+import {
+  AvatarFiles,
+  AvatarLimitsDto,
+  AvatarLocationDto,
+  AvatarUploads,
+  ErrorCode,
+  ProfileDto,
+} from '@app/contracts';
 import { BusClient, fail, UploadStore } from '@app/bus';
 import { AvatarLimits } from '../config';
 import { toProfileDto } from '../profiles/profile.mapper';
 import { ProfileRepository } from '../profiles/profile.repository';
-import {
-  AVATAR_FILE,
-  AVATAR_MAX_BYTES,
-  AvatarRejected,
-  contentTypeOfKey,
-  processAvatar,
-} from './avatar-image';
+import { AvatarRejected, contentTypeOfKey, processAvatar } from './avatar-image';
 import { AvatarRepository } from './avatar.repository';
 import { AvatarStorage } from './avatar-storage';
 
@@ -39,7 +40,7 @@ export class AvatarsUseCases {
   }
 
   limitsOf(): AvatarLimitsDto {
-    return { ...this.limits, maxBytes: AVATAR_MAX_BYTES };
+    return { ...this.limits, maxBytes: AvatarFiles.maxBytes };
   }
 
   async set(userId: number, upload: string): Promise<ProfileDto> {
@@ -76,7 +77,7 @@ export class AvatarsUseCases {
 
   async locate(file: string): Promise<AvatarLocationDto> {
     const contentType = contentTypeOfKey(file);
-    if (!AVATAR_FILE.test(file) || !contentType || !(await this.avatars.isInUse(file))) {
+    if (!AvatarFiles.namePattern.test(file) || !contentType || !(await this.avatars.isInUse(file))) {
       return fail(ErrorCode.NotFound, NO_ACCOUNT);
     }
     const size = await this.storage.size(file);

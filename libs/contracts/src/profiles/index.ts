@@ -84,6 +84,16 @@ export interface ContributionCountsDto {
   annotationsCount: number;
 }
 
+/** What the gateway and profiles agree on about avatar files (Label Studio's size limit and messages). */
+export const AvatarFiles = {
+  /** Label Studio's limit, 1 MiB. */
+  maxBytes: 1024 * 1024,
+  fileSizeMessage: 'Avatar file size may not exceed 1024.0 kb',
+  storageUnavailableMessage: 'Avatar storage is unavailable. Try again later.',
+  /** The names profiles gives stored files (32 random hex digits); nothing else is ever served. */
+  namePattern: /^[0-9a-f]{32}\.(png|jpg|webp)$/,
+} as const;
+
 /** The JetStream object store that carries avatar uploads from the gateway to profiles. */
 export const AvatarUploads = {
   bucket: 'avatar-uploads',
