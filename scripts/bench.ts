@@ -15,7 +15,7 @@ import { Client } from 'pg';
 // autocannon ships no types; this is the part of its result the bench reads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: object) => Promise<AutocannonResult>;
-import { localSecretKey, Stack } from './stack-runner';
+import { localSecretKey, Stack, stackDirectory } from './stack-runner';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -83,10 +83,11 @@ async function main(): Promise<void> {
     root,
     postgresUrl,
     databasePrefix: prefix,
-    natsServers: env.NATS_SERVERS ?? 'nats://127.0.0.1:4222',
+    // A NATS server of its own, with the system's credentials and permissions.
+    nats: { directory: join(storageDir, 'nats') },
     gatewayPort: await freePort(),
     healthPorts: [await freePort(), await freePort(), await freePort()],
-    secretKey: localSecretKey(root, env.SECRET_KEY),
+    secretKey: localSecretKey(stackDirectory(root, env), env.SECRET_KEY),
     // Object storage of its own unless MINIO_ENDPOINT names one.
     localStorage: { directory: storageDir, port: 0 },
     env: { LOG_LEVEL: env.LOG_LEVEL ?? 'warn', BCRYPT_COST: '10' },

@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { BusApp } from '@app/contracts';
+import { LocalNats } from './local-nats';
 import { LocalObjectStorage } from './local-object-storage';
 
 export type AppName = 'identity' | 'invitations' | 'profiles' | 'gateway';
@@ -13,7 +15,11 @@ export interface StackOptions {
   postgresUrl: string;
   /** Database name prefix (`ls` gives `ls_identity`, `ls_invitations`, `ls_profiles`). */
   databasePrefix: string;
-  natsServers: string;
+  /**
+   * The bus: a NATS server the caller runs (tests), or `{ directory }` for one of the stack's own,
+   * started with it (credentials, configuration and JetStream data kept in that directory).
+   */
+  nats: NatsEndpoint | { directory: string; port?: number };
   gatewayPort: number;
   /** Health ports of identity, invitations, profiles (in that order). */
   healthPorts: [number, number, number];
@@ -22,9 +28,13 @@ export interface StackOptions {
   env: Record<string, string | undefined>;
   /** Extra environment for one app only (e.g. the bootstrap account's password for identity). */
   appEnv?: Partial<Record<AppName, Record<string, string | undefined>>>;
+  /** Lines for the person running the stack (the addresses it chose); none by default. */
+  announce?: (line: string) => void;
   /** Where app output goes: inherit prints to the terminal; a function receives lines. */
   output: 'inherit' | ((app: AppName, line: string) => void);
   root: string;
+  /** A local stack's state (`.stack/`): where `ports.json` is written when the stack runs its own NATS. */
+  stateDir?: string;
   /**
    * Where no MinIO is configured (MINIO_ENDPOINT unset), an S3 server of the stack's own keeps its
    * data here (and listens on MINIO_PORT, or any free port when 0).
@@ -32,10 +42,21 @@ export interface StackOptions {
   localStorage?: { directory: string; port: number };
 }
 
-/** The secret for `npm run stack`: SECRET_KEY if set, else one generated once and kept in .stack/. */
-export function localSecretKey(root: string, fromEnv?: string): string {
+/** What an app needs to reach the bus as itself. */
+export interface NatsEndpoint {
+  readonly url: string;
+  envFor(app: BusApp): Record<string, string>;
+}
+
+const isEndpoint = (nats: StackOptions['nats']): nats is NatsEndpoint => 'envFor' in nats;
+
+/** Where a local stack keeps its state: `STACK_DIR`, or `.stack/` in the checkout. */
+export const stackDirectory = (root: string, env: Record<string, string | undefined>): string =>
+  env.STACK_DIR ? resolve(env.STACK_DIR) : join(root, '.stack');
+
+/** The secret for `npm run stack`: SECRET_KEY if set, else one generated once and kept in the stack's directory. */
+export function localSecretKey(dir: string, fromEnv?: string): string {
   if (fromEnv) return fromEnv;
-  const dir = join(root, '.stack');
   const file = join(dir, 'secret-key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dir, { recursive: true });
@@ -47,25 +68,28 @@ export function localSecretKey(root: string, fromEnv?: string): string {
 
 /**
  * The local stack of `npm run stack` and `label-studio start`, from the environment: the local
- * PostgreSQL and NATS by default, gateway on 8080, health ports 8081-8083.
+ * PostgreSQL by default, a NATS server of the stack's own (in `.stack/nats`, on a free port),
+ * gateway on 8080, health ports 8081-8083.
  */
 export function localStackOptions(
   root: string,
   env: Record<string, string | undefined>,
 ): Omit<StackOptions, 'output' | 'env'> {
+  const stateDir = stackDirectory(root, env);
   return {
     root,
+    stateDir,
     postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
     databasePrefix: env.DATABASE_PREFIX ?? 'ls',
-    natsServers: env.NATS_SERVERS ?? 'nats://127.0.0.1:4222',
+    nats: { directory: join(stateDir, 'nats') },
     gatewayPort: Number(env.PORT ?? 8080),
     healthPorts: [
       Number(env.IDENTITY_HEALTH_PORT ?? 8081),
       Number(env.INVITATIONS_HEALTH_PORT ?? 8082),
       Number(env.PROFILES_HEALTH_PORT ?? 8083),
     ],
-    secretKey: localSecretKey(root, env.SECRET_KEY),
-    localStorage: { directory: join(root, '.stack', 's3'), port: Number(env.MINIO_PORT ?? 9000) },
+    secretKey: localSecretKey(stateDir, env.SECRET_KEY),
+    localStorage: { directory: join(stateDir, 's3'), port: Number(env.MINIO_PORT ?? 9000) },
   };
 }
 
@@ -78,6 +102,7 @@ function databaseUrl(options: StackOptions, app: AppName): string {
 export function appEnv(
   options: StackOptions,
   app: AppName,
+  nats: NatsEndpoint,
   storage?: LocalObjectStorage,
 ): Record<string, string | undefined> {
   const index = SERVICES.indexOf(app);
@@ -86,9 +111,11 @@ export function appEnv(
     ...(app === 'profiles' && storage ? storage.env() : {}),
     ...options.env,
     ...options.appEnv?.[app],
-    NATS_SERVERS: options.natsServers,
+    ...nats.envFor(app),
     SECRET_KEY: options.secretKey,
   };
+  // An app has its own credentials only: another's seed must not leak in from the environment.
+  delete env.NATS_NKEY_SEED;
   if (app === 'gateway') {
     env.PORT = String(options.gatewayPort);
   } else {
@@ -122,6 +149,7 @@ async function waitReady(url: string, timeoutMs: number, exited: () => boolean):
 export class Stack {
   private readonly children = new Map<AppName, ChildProcess>();
   private localStorage?: LocalObjectStorage;
+  private ownNats?: LocalNats;
 
   constructor(readonly options: StackOptions) {
     // Whatever ends this process (a test runner's timeout included) ends the apps with it.
@@ -134,12 +162,31 @@ export class Stack {
     return `http://127.0.0.1:${this.options.gatewayPort}`;
   }
 
+  /** The bus the apps use (the stack's own NATS server once started, or the one given). */
+  get nats(): NatsEndpoint {
+    if (isEndpoint(this.options.nats)) return this.options.nats;
+    if (!this.ownNats) throw new Error('the stack has not started its NATS server yet');
+    return this.ownNats;
+  }
+
+  /** The environment an app of this stack starts with (tests start variations of it). */
+  appEnvironment(app: AppName): Record<string, string | undefined> {
+    return appEnv(this.options, app, this.nats, this.localStorage);
+  }
+
   /** The stack's own S3 server, when it runs one. */
   get storage(): LocalObjectStorage | undefined {
     return this.localStorage;
   }
 
   async start(apps: AppName[] = APPS, timeoutMs = 60_000): Promise<void> {
+    if (!isEndpoint(this.options.nats) && !this.ownNats) {
+      this.ownNats = await LocalNats.start({
+        ...this.options.nats,
+        env: { ...process.env, ...this.options.env },
+      });
+      this.options.announce?.(`NATS: ${this.ownNats.url}`);
+    }
     const minioConfigured = Boolean(
       this.options.env.MINIO_ENDPOINT ??
       this.options.appEnv?.profiles?.MINIO_ENDPOINT ??
@@ -154,13 +201,30 @@ export class Stack {
     // Services first (they create their databases and run migrations), then the gateway.
     await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => this.startApp(app, timeoutMs)));
     if (apps.includes('gateway')) await this.startApp('gateway', timeoutMs);
+    if (this.ownNats && this.options.stateDir) this.writePorts(this.options.stateDir);
+  }
+
+  /**
+   * `.stack/ports.json`: where everything of a local stack listens, so that `npx label-studio …`
+   * (and people) find its NATS server and credentials without being told.
+   */
+  private writePorts(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    const ports = {
+      gateway: [this.options.gatewayPort],
+      health: Object.fromEntries(SERVICES.map((app, i) => [app, this.options.healthPorts[i]])),
+      nats: this.nats.url,
+      natsCredentials: join(this.ownNats!.directory, 'creds'),
+      ...(this.localStorage ? { s3: `http://127.0.0.1:${this.localStorage.env().MINIO_PORT}` } : {}),
+    };
+    writeFileSync(join(dir, 'ports.json'), `${JSON.stringify(ports, null, 2)}\n`);
   }
 
   async startApp(app: AppName, timeoutMs = 60_000): Promise<void> {
     if (this.children.has(app)) return;
     const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: appEnv(this.options, app, this.localStorage),
+      env: this.appEnvironment(app),
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
@@ -200,5 +264,7 @@ export class Stack {
     await Promise.all(SERVICES.map((app) => this.stopApp(app)));
     await this.localStorage?.stop();
     this.localStorage = undefined;
+    await this.ownNats?.stop();
+    this.ownNats = undefined;
   }
 }

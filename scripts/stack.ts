@@ -1,13 +1,19 @@
 /**
- * `npm run stack`: every app as a local process against the PostgreSQL and NATS named by the
- * environment (defaults: the local services), gateway on http://127.0.0.1:8080. Ctrl-C stops all.
+ * `npm run stack`: every app as a local process against the PostgreSQL named by the environment
+ * (default: the local server) and a NATS server of its own (credentials generated in .stack/nats on
+ * first run), gateway on http://127.0.0.1:8080. Ctrl-C stops all.
  */
 import { resolve } from 'node:path';
 import { localStackOptions, Stack } from './stack-runner';
 
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..');
-  const stack = new Stack({ ...localStackOptions(root, process.env), env: {}, output: 'inherit' });
+  const stack = new Stack({
+    ...localStackOptions(root, process.env),
+    env: {},
+    output: 'inherit',
+    announce: (line) => process.stdout.write(`${line}\n`),
+  });
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

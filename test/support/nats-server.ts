@@ -1,87 +1,81 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nkeys } from 'nats';
+import { BusApp, BusContracts } from '@app/contracts';
+import { BusSettings } from '@app/bus';
+import { LocalNats } from '../../scripts/local-nats';
 
-export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? 'nats-server';
+export { freePort, waitForPort } from '../../scripts/local-nats';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A test-only user that may read and write everything: to watch what crosses the bus. */
+const observer = nkeys.createUser();
+export const OBSERVER_SEED = new TextDecoder().decode(observer.getSeed());
 
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export interface TestNatsOptions {
+  /** Contracts beyond the system's (a test's own subjects), for the generated permissions. */
+  contracts?: BusContracts;
 }
 
 /**
- * A NATS server with JetStream of the test's own, on a free port: isolated from other suites and
- * from a running stack, and stoppable for fault tests. `restart()` keeps the same port and store.
+ * A NATS server with JetStream of the test's own, on a free port, configured exactly as the
+ * stack's (no anonymous clients, one nkey per app, permissions from the contracts) plus an
+ * observer. Isolated from other suites and from a running stack, and stoppable for fault tests;
+ * `resume()` keeps the same port and store.
  */
 export class TestNatsServer {
-  private process?: ChildProcess;
-  private readonly storeDir = mkdtempSync(join(tmpdir(), 'nats-test-'));
+  private constructor(
+    private readonly server: LocalNats,
+    private readonly directory: string,
+  ) {}
 
-  private constructor(readonly port: number) {
-    // A test runner that gives up on a suite (a timeout) must not leave the server behind.
-    process.once('exit', () => this.process?.kill('SIGKILL'));
-  }
-
-  static async start(): Promise<TestNatsServer> {
-    const server = new TestNatsServer(await freePort());
-    await server.resume();
-    return server;
+  static async start(options: TestNatsOptions = {}): Promise<TestNatsServer> {
+    const directory = mkdtempSync(join(tmpdir(), 'nats-test-'));
+    const server = await LocalNats.start({
+      directory,
+      contracts: options.contracts,
+      extraUsers: [
+        {
+          publicKey: observer.getPublicKey(),
+          permissions: { publish: ['>'], subscribe: ['>'], allowResponses: true },
+        },
+      ],
+    });
+    return new TestNatsServer(server, directory);
   }
 
   get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
+    return this.server.url;
   }
 
-  async resume(): Promise<void> {
-    this.process = spawn(
-      NATS_SERVER_BIN,
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
-      {
-        stdio: 'ignore',
-      },
-    );
-    await waitForPort(this.port);
+  get port(): number {
+    return this.server.port;
   }
 
-  async stop(): Promise<void> {
-    const proc = this.process;
-    this.process = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    });
+  /** Bus settings for a client in this process acting as `app`, with its own credentials. */
+  settingsFor(app: BusApp, timeoutMs = 5_000): BusSettings {
+    return this.server.settingsFor(app, timeoutMs);
+  }
+
+  /** NATS_SERVERS and NATS_NKEY_SEED_FILE for an app started as a process. */
+  envFor(app: BusApp): Record<string, string> {
+    return this.server.envFor(app);
+  }
+
+  seedOf(app: BusApp): string {
+    return this.server.credential(app).seed;
+  }
+
+  resume(): Promise<void> {
+    return this.server.resume();
+  }
+
+  stop(signal?: NodeJS.Signals): Promise<void> {
+    return this.server.stop(signal);
   }
 
   async dispose(): Promise<void> {
-    await this.stop();
-    rmSync(this.storeDir, { recursive: true, force: true });
+    await this.server.stop();
+    rmSync(this.directory, { recursive: true, force: true });
   }
 }

@@ -38,7 +38,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     root: ROOT,
     postgresUrl: postgres.toString(),
     databasePrefix,
-    natsServers: nats.url,
+    nats,
     gatewayPort: await freePort(),
     healthPorts: [await freePort(), await freePort(), await freePort()],
     secretKey: randomBytes(48).toString('base64url'),

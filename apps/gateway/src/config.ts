@@ -1,4 +1,4 @@
-import { busSchema, loadConfig, lsBoolean, port, positiveInt, z } from '@app/config';
+import { busSchema, busSettings, loadConfig, lsBoolean, port, positiveInt, z } from '@app/config';
 
 const schema = z
   .object({
@@ -24,7 +24,7 @@ const schema = z
   .transform((env) => ({
     port: env.PORT,
     host: env.HOST,
-    nats: { servers: env.NATS_SERVERS, timeoutMs: env.BUS_TIMEOUT_MS },
+    nats: busSettings('gateway', env),
     logLevel: env.LOG_LEVEL,
     publicHost: env.LABEL_STUDIO_HOST,
     legacyTokenAuth: env.LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN,

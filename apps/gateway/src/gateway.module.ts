@@ -28,11 +28,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [
-        loggingModule('gateway', config.logLevel),
-        BusModule.forRoot({ name: 'gateway', ...config.nats }),
-        TerminusModule,
-      ],
+      imports: [loggingModule('gateway', config.logLevel), BusModule.forRoot(config.nats), TerminusModule],
       controllers: [
         HealthController,
         UsersController,

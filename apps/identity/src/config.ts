@@ -1,4 +1,4 @@
-import { busSchema, databaseUrl, loadConfig, port, positiveInt, secret, z } from '@app/config';
+import { busSchema, busSettings, databaseUrl, loadConfig, port, positiveInt, secret, z } from '@app/config';
 import { checkSignupEmail } from './accounts/account-validation';
 import { passwordProblems } from './auth/password-policy';
 import { userTokenProblem } from './tokens/user-token-rule';
@@ -62,7 +62,11 @@ export const identityConfigSchema = z
     const bootstrap = bootstrapAccount(variables, (variable, message) =>
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message }),
     );
-    return { ...settings, BOOTSTRAP_ACCOUNT: bootstrap };
+    return {
+      ...settings,
+      nats: busSettings('identity', settings, { requirePublicKeys: true }),
+      BOOTSTRAP_ACCOUNT: bootstrap,
+    };
   });
 
 /** The first variable of `name` that is set (an empty value counts as unset), and its value. */

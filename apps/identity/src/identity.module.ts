@@ -73,11 +73,7 @@ export class IdentityModule {
           }),
         }),
         loggingModule('identity', config.LOG_LEVEL),
-        BusModule.forRoot({
-          name: 'identity',
-          servers: config.NATS_SERVERS,
-          timeoutMs: config.BUS_TIMEOUT_MS,
-        }),
+        BusModule.forRoot(config.nats),
         TerminusModule,
       ],
       controllers: [

@@ -21,12 +21,11 @@ export async function startIdentity(
 ): Promise<INestApplication> {
   const app = await bootstrapService({
     module: identityAppModule(config),
-    queue: 'identity',
-    servers: config.NATS_SERVERS,
+    bus: config.nats,
     healthPort: config.HEALTH_PORT,
     host: options.host,
   });
-  app.get(OutboxRelay).start({ stream: IdentityEvents.stream, subjects: IdentityEvents.subjects });
+  app.get(OutboxRelay).start(IdentityEvents.stream);
   app.get(MemberRemovedConsumer).start();
   return app;
 }

@@ -1,4 +1,13 @@
-import { busSchema, ConfigError, databaseUrl, loadConfig, lsBoolean, port, z } from '@app/config';
+import {
+  busSchema,
+  busSettings,
+  ConfigError,
+  databaseUrl,
+  loadConfig,
+  lsBoolean,
+  port,
+  z,
+} from '@app/config';
 
 type Env = Record<string, string | undefined>;
 
@@ -11,7 +20,7 @@ const infrastructureSchema = z
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
     healthPort: env.HEALTH_PORT,
-    nats: { servers: env.NATS_SERVERS, timeoutMs: env.BUS_TIMEOUT_MS },
+    nats: busSettings('invitations', env, { requirePublicKeys: true }),
     logLevel: env.LOG_LEVEL,
   }));
 

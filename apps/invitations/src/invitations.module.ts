@@ -59,7 +59,7 @@ export class InvitationsModule {
       module: InvitationsModule,
       imports: [
         loggingModule('invitations', config.logLevel),
-        BusModule.forRoot({ name: 'invitations', ...config.nats }),
+        BusModule.forRoot(config.nats),
         TypeOrmModule.forRoot({
           ...postgresOptions({ url: config.databaseUrl, entities: ENTITIES, migrations: MIGRATIONS }),
         }),

@@ -22,12 +22,11 @@ async function main(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   const app = await bootstrapService({
     module: invitationsServiceModule(config),
-    queue: 'invitations',
-    servers: config.nats.servers,
+    bus: config.nats,
     healthPort: config.healthPort,
   });
   // Facts this service publishes (member removed) leave through its outbox.
-  app.get(OutboxRelay).start({ stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects });
+  app.get(OutboxRelay).start(InvitationsEvents.stream);
   // After the handlers are up: a service that was down catches up on missed identity events.
   await app.get(IdentityEventsConsumer).start();
 }

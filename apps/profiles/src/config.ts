@@ -1,4 +1,13 @@
-import { busSchema, databaseUrl, loadConfig, lsBoolean, port, positiveInt, z } from '@app/config';
+import {
+  busSchema,
+  busSettings,
+  databaseUrl,
+  loadConfig,
+  lsBoolean,
+  port,
+  positiveInt,
+  z,
+} from '@app/config';
 
 const required = (name: string) =>
   z.string({ required_error: `${name} is required (set it or ${name}_FILE)` }).min(1, `${name} is required`);
@@ -33,7 +42,7 @@ const schema = z
     return {
       databaseUrl: env.DATABASE_URL,
       healthPort: env.HEALTH_PORT,
-      nats: { servers: env.NATS_SERVERS, timeoutMs: env.BUS_TIMEOUT_MS },
+      nats: busSettings('profiles', env, { requirePublicKeys: true }),
       logLevel: env.LOG_LEVEL,
       storage: {
         endPoint: endpoint.host,

@@ -21,8 +21,7 @@ export async function startProfilesService(config: ProfilesConfig): Promise<INes
   await ensureDatabase(config.databaseUrl);
   const app = await bootstrapService({
     module: rootModule(config),
-    queue: 'profiles',
-    servers: config.nats.servers,
+    bus: config.nats,
     healthPort: config.healthPort,
   });
   await app.get(IdentityEventsConsumer).start();

@@ -38,7 +38,7 @@ export class ProfilesModule {
       module: ProfilesModule,
       imports: [
         loggingModule('profiles', config.logLevel),
-        BusModule.forRoot({ name: 'profiles', ...config.nats }),
+        BusModule.forRoot(config.nats),
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.databaseUrl,

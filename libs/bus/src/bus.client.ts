@@ -11,16 +11,20 @@ import {
 import { ErrorCode, Headers, isErrorPayload, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
 import { BusError } from './bus.error';
+import { zodFieldErrors } from './field-errors';
+import {
+  authFailed,
+  BusSettings,
+  isAuthViolation,
+  natsConnectionOptions,
+  watchForAuthFailure,
+} from './connection';
 
-export interface BusClientOptions {
-  name: string;
-  servers: string[];
-  timeoutMs: number;
-}
+export type BusClientOptions = BusSettings;
 
 export interface RequestOptions {
-  /** The authenticated user the request acts for (`x-caller-id`). */
-  caller?: number | 'admin';
+  /** The signed-in user a gateway request acts for (`x-caller-id`). */
+  caller?: number;
   timeoutMs?: number;
 }
 
@@ -47,26 +51,39 @@ export class BusClient {
   private connected = false;
 
   constructor(private readonly options: BusClientOptions) {
-    this.logger = new Logger(`Bus(${options.name})`);
+    this.logger = new Logger(`Bus(${options.app})`);
   }
 
   async connect(): Promise<NatsConnection> {
     if (this.connection) return this.connection;
     this.connecting ??= connect({
-      servers: this.options.servers,
-      name: this.options.name,
+      ...natsConnectionOptions(this.options),
       // Keep trying forever, also when NATS is down at start-up: requests fail fast meanwhile.
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       pingInterval: 10_000,
-    }).then((nc) => {
-      this.connection = nc;
-      this.connected = true;
-      void this.watchStatus(nc);
-      return nc;
-    });
+    }).then(
+      (nc) => {
+        watchForAuthFailure(nc, this.options);
+        this.connection = nc;
+        this.connected = true;
+        void this.watchStatus(nc);
+        return nc;
+      },
+      (error: unknown) => {
+        // Credentials NATS does not know never start to work: stop, naming the variable.
+        if (isAuthViolation(error)) authFailed(this.options);
+        this.connecting = undefined;
+        throw error;
+      },
+    );
     return this.connecting;
+  }
+
+  /** Who this client is on the bus (its app, credentials, and the peers' public keys). */
+  get settings(): BusSettings {
+    return this.options;
   }
 
   get isConnected(): boolean {
@@ -78,11 +95,20 @@ export class BusClient {
     return this.connect();
   }
 
-  async request<C extends RequestContract<unknown, unknown>>(
+  async request<C extends RequestContract>(
     contract: C,
     payload: RequestOf<C>,
     options: RequestOptions = {},
   ): Promise<ReplyOf<C>> {
+    if (!contract.from.includes(this.options.app)) {
+      // NATS would refuse it too; saying so here names the mistake instead of timing out.
+      this.logger.error(`${this.options.app} may not send ${contract.subject} (see its contract)`);
+      throw new BusError(ErrorCode.Internal, 'Internal server error');
+    }
+    const checked = contract.schema.safeParse(payload);
+    if (!checked.success) {
+      throw new BusError(ErrorCode.ValidationFailed, 'Validation error', zodFieldErrors(checked.error));
+    }
     const nc = this.connection;
     if (!nc || !this.isConnected) {
       throw new BusError(
@@ -125,6 +151,10 @@ export class BusClient {
     this.logger.warn(`Request ${subject} failed: ${code ?? String(error)}`);
     if (code === NatsErrorCode.NoResponders) {
       return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
+    }
+    if (code === NatsErrorCode.PermissionsViolation) {
+      this.logger.error(`NATS refused ${subject} to ${this.options.app}: permissions violation`);
+      return new BusError(ErrorCode.Internal, 'Internal server error');
     }
     if (code === NatsErrorCode.Timeout) {
       return new BusError(ErrorCode.Timeout, 'The service did not answer in time, try again shortly');

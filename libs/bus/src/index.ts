@@ -4,3 +4,5 @@ export * from './rpc';
 export * from './jetstream';
 export * from './service';
 export * from './uploads';
+export * from './connection';
+export * from './field-errors';

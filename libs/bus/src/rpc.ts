@@ -16,7 +16,8 @@ import {
 import { NatsContext } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
 import { ZodError, ZodTypeAny, z } from 'zod';
-import { ErrorCode, FieldErrors, Headers } from '@app/contracts';
+import { zodFieldErrors } from './field-errors';
+import { ErrorCode, FieldErrors, Headers, ParsedRequestOf, RequestContract } from '@app/contracts';
 import { acceptCorrelationId, requestScope } from '@app/logging';
 import { BusError } from './bus.error';
 
@@ -32,15 +33,6 @@ export const fail = (code: ErrorCode, message: string, fields?: FieldErrors): ne
   throw new ServiceError(code, message, fields);
 };
 
-export function zodFieldErrors(error: ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? String(issue.path[0]) : 'non_field_errors';
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
-}
-
 /** Validates a bus payload; a bad one is a VALIDATION_FAILED reply, never a crash. */
 export function parsePayload<S extends ZodTypeAny>(schema: S, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
@@ -49,6 +41,10 @@ export function parsePayload<S extends ZodTypeAny>(schema: S, payload: unknown):
   }
   return result.data;
 }
+
+/** Validates a request against its contract; a bad one is a VALIDATION_FAILED reply, never a crash. */
+export const parseRequest = <C extends RequestContract>(contract: C, payload: unknown): ParsedRequestOf<C> =>
+  parsePayload(contract.schema, payload) as ParsedRequestOf<C>;
 
 /** Every failure leaves a handler as `{ code, message }`; unexpected ones are logged, not leaked. */
 @Catch()
@@ -92,14 +88,12 @@ export const BusController = () =>
   applyDecorators(Controller(), UseFilters(BusExceptionFilter), UseInterceptors(CorrelationInterceptor));
 
 /**
- * The user id the gateway authenticated (`x-caller-id`), `'admin'` for the operator's CLI, or
- * undefined for system calls. Services still check what this caller may touch.
+ * The signed-in user a gateway request acts for (`x-caller-id`), or undefined. Only the gateway may
+ * send the subjects that read it (NATS enforces the contracts' senders), so it is the gateway's
+ * assertion; services still check what this user may touch. Operator subjects never read it.
  */
-export const Caller = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): number | 'admin' | undefined => {
-    const raw = headerOf(ctx, Headers.caller);
-    if (raw === 'admin') return 'admin';
-    const id = raw ? Number(raw) : NaN;
-    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-  },
-);
+export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): number | undefined => {
+  const raw = headerOf(ctx, Headers.caller);
+  const id = raw ? Number(raw) : NaN;
+  return Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? id : undefined;
+});

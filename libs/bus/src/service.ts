@@ -9,16 +9,13 @@ import {
   Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { ServerNats } from '@nestjs/microservices';
+import { Msg } from 'nats';
+import { BusApp, inboxPrefix, requestContractOf } from '@app/contracts';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import { acceptCorrelationId, createLogger, redactQuery } from '@app/logging';
 import { BusClient } from './bus.client';
-
-export interface BusSettings {
-  name: string;
-  servers: string[];
-  timeoutMs: number;
-}
+import { authFailed, BusSettings, isAuthViolation, natsConnectionOptions } from './connection';
 
 /** Provides the BusClient, connected at start-up and drained at shutdown. */
 @Global()
@@ -79,11 +76,58 @@ export const loggingModule = (service: string, level: string) =>
 
 export interface ServiceBootstrap {
   module: Type<unknown>;
-  /** Queue group: replicas of one service share the work. */
-  queue: string;
-  servers: string[];
+  /** The service's bus settings; its name is also the queue group, so replicas share the work. */
+  bus: BusSettings;
   healthPort: number;
   host?: string;
+}
+
+/**
+ * Nest's NATS server, answering only what the contracts say this app serves, and only to the
+ * reply inboxes of the apps that may send it. NATS already refuses a request from anyone else;
+ * the inbox check closes the way around it: a request whose reply subject names a stream's subject
+ * (so that the answer would be written into that stream, nats-io/nats-server discussion #8924).
+ */
+export class ContractNatsServer extends ServerNats {
+  private readonly guardLogger = new Logger('ContractNatsServer');
+
+  constructor(private readonly settings: BusSettings) {
+    super({
+      ...natsConnectionOptions(settings),
+      queue: settings.app,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      gracefulShutdown: true,
+      gracePeriod: 2_000,
+    });
+  }
+
+  override async listen(callback: (error?: unknown) => void): Promise<void> {
+    await super.listen((error?: unknown) => {
+      if (error && isAuthViolation(error)) authFailed(this.settings);
+      callback(error);
+    });
+  }
+
+  override getMessageHandler(channel: string): (error: unknown, message: Msg) => Promise<unknown> {
+    return async (error: unknown, message: Msg) => {
+      if (error) return this.logger.error(error);
+      const contract = requestContractOf(channel);
+      const senders = contract && contract.servedBy === this.settings.app ? contract.from : [];
+      if (
+        !message.reply ||
+        !senders.some((app: BusApp) => message.reply!.startsWith(`${inboxPrefix(app)}.`))
+      ) {
+        this.guardLogger.warn(
+          { subject: message.subject, reply: message.reply ?? null },
+          'Request dropped: its reply subject is not the inbox of an app that may send it',
+        );
+        return;
+      }
+      return this.handleMessage(channel, message);
+    };
+  }
 }
 
 /**
@@ -94,24 +138,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   const app = await NestFactory.create(options.module, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
-  app.connectMicroservice<MicroserviceOptions>(
-    {
-      transport: Transport.NATS,
-      options: {
-        servers: options.servers,
-        queue: options.queue,
-        name: options.queue,
-        waitOnFirstConnect: true,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 500,
-        gracefulShutdown: true,
-        gracePeriod: 2_000,
-      },
-    },
-    { inheritAppConfig: true },
-  );
+  app.connectMicroservice({ strategy: new ContractNatsServer(options.bus) }, { inheritAppConfig: true });
   await app.listen(options.healthPort, options.host ?? '0.0.0.0');
   await app.startAllMicroservices();
-  new Logger('Bootstrap').log(`${options.queue} ready (health on port ${options.healthPort})`);
+  new Logger('Bootstrap').log(`${options.bus.app} ready (health on port ${options.healthPort})`);
   return app;
 }

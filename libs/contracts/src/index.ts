@@ -5,3 +5,6 @@ export * from './identity';
 export * from './invitations';
 export * from './profiles';
 export * from './labeling';
+export * from './schemas';
+export * from './registry';
+export * from './permissions';

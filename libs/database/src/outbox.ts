@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Column, CreateDateColumn, DataSource, Entity, EntityManager, PrimaryGeneratedColumn } from 'typeorm';
-import { EventContract, PayloadOf } from '@app/contracts';
-import { BusClient, ensureStream, publishEvent, StreamSpec } from '@app/bus';
+import { eventContractOf, EventContract, PayloadOf, StreamContract } from '@app/contracts';
+import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { currentCorrelationId } from '@app/logging';
 
 /** Facts written in the same transaction as the change they describe, relayed to JetStream. */
@@ -39,12 +39,13 @@ export const OUTBOX_TABLE_SQL = `
   CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;
 `;
 
-/** Records an event inside the caller's transaction. */
-export async function recordEvent<C extends EventContract<unknown>>(
+/** Records an event inside the caller's transaction (checked against its contract first). */
+export async function recordEvent<C extends EventContract>(
   manager: EntityManager,
   contract: C,
   payload: PayloadOf<C>,
 ): Promise<void> {
+  contract.schema.parse(payload);
   await manager.insert(OutboxMessage, {
     subject: contract.subject,
     payload: payload as object,
@@ -70,14 +71,14 @@ export class OutboxRelay implements OnApplicationShutdown {
     private readonly bus: BusClient,
   ) {}
 
-  start(spec: StreamSpec, intervalMs = 1_000): void {
+  start(spec: StreamContract, intervalMs = 1_000): void {
     this.spec = spec;
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
     this.kick();
   }
 
-  private spec?: StreamSpec;
+  private spec?: StreamContract;
 
   /** Publishes now (called after a commit); coalesces concurrent calls. */
   kick(): void {
@@ -117,9 +118,12 @@ export class OutboxRelay implements OnApplicationShutdown {
           .setOnLocked('skip_locked')
           .getMany();
         for (const row of rows) {
+          const contract = eventContractOf(row.subject);
+          if (!contract) throw new Error(`Outbox row ${row.id}: ${row.subject} is no event contract`);
           await publishEvent(
             nc,
-            row.subject,
+            this.bus.settings,
+            contract,
             row.payload,
             `${dbName}-outbox-${row.id}`,
             row.correlationId ?? undefined,

@@ -1,13 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ErrorCode, EventContract, PayloadOf, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
-import { BusClient, BusError, ensureStream, publishEvent, PublishedEvent, StreamSpec } from '@app/bus';
+import { BusClient, BusError, publishEvent, PublishedEvent } from '@app/bus';
 import { newCorrelationId } from '@app/logging';
 import { CliError } from '../cli/cli-error';
 import { ADMIN_CONFIG, AdminConfig } from '../config';
 
 /**
- * The CLI's one way to the services: the typed BusClient acting as the operator (`x-caller-id:
- * admin`, so every change is audited as 'admin'). It turns transport failures into one-line
+ * The CLI's one way to the services: the typed BusClient with the operator's own NATS credentials
+ * (operator subjects accept nothing from anyone else; every change is audited as 'admin'). It turns transport failures into one-line
  * messages and never waits more than BUS_TIMEOUT_MS, not even for the first connection (the
  * client itself would wait for NATS forever, which suits a service but not a command).
  */
@@ -17,27 +17,23 @@ export class AdminBus implements OnApplicationShutdown {
   private connected?: Promise<void>;
 
   constructor(@Inject(ADMIN_CONFIG) private readonly config: AdminConfig) {
-    this.client = new BusClient({ name: 'admin', ...config.nats });
+    this.client = new BusClient(config.nats);
   }
 
-  async request<C extends RequestContract<unknown, unknown>>(
-    contract: C,
-    payload: RequestOf<C>,
-  ): Promise<ReplyOf<C>> {
+  async request<C extends RequestContract>(contract: C, payload: RequestOf<C>): Promise<ReplyOf<C>> {
     await this.connect();
     try {
-      return await this.client.request(contract, payload, { caller: 'admin' });
+      return await this.client.request(contract, payload);
     } catch (error) {
       throw this.transportFailure(contract.subject, error) ?? error;
     }
   }
 
   /**
-   * Publishes one event to JetStream (creating the stream if this is the first event of its kind);
+   * Publishes one event to JetStream (its stream is its owner's: profiles creates LABELING);
    * `msgId` makes a repeat within the stream's duplicate window a no-op.
    */
-  async publish<C extends EventContract<unknown>>(
-    stream: StreamSpec,
+  async publish<C extends EventContract>(
     contract: C,
     payload: PayloadOf<C>,
     msgId: string,
@@ -45,11 +41,12 @@ export class AdminBus implements OnApplicationShutdown {
     await this.connect();
     try {
       const nc = await this.client.nats();
-      await ensureStream(nc, stream);
-      return await publishEvent(nc, contract.subject, payload, msgId, newCorrelationId());
+      return await publishEvent(nc, this.config.nats, contract, payload, msgId, newCorrelationId());
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new CliError(`error: could not publish to the JetStream stream ${stream.stream} (${reason})`);
+      throw new CliError(
+        `error: could not publish to the JetStream stream ${contract.stream.name} (${reason})`,
+      );
     }
   }
 
@@ -58,6 +55,13 @@ export class AdminBus implements OnApplicationShutdown {
   }
 
   private connect(): Promise<void> {
+    if (!this.config.nats.seed) {
+      return Promise.reject(
+        new CliError(
+          "error: NATS_NKEY_SEED (or NATS_NKEY_SEED_FILE) is required: the operator's NATS credentials",
+        ),
+      );
+    }
     this.connected ??= new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(this.unreachable()), this.config.nats.timeoutMs);
       this.client.connect().then(

@@ -15,7 +15,9 @@ export class InviteLinkUseCase {
   constructor(private readonly bus: AdminBus) {}
 
   async execute(reset: boolean): Promise<string> {
-    const contract = reset ? InvitationsSubjects.resetInviteLink : InvitationsSubjects.getInviteLink;
+    const contract = reset
+      ? InvitationsSubjects.operatorResetInviteLink
+      : InvitationsSubjects.operatorGetInviteLink;
     try {
       const link = await this.bus.request(contract, {});
       return inviteUrlPath(link.token);

@@ -36,12 +36,12 @@ interface Values {
 
 export interface LabelingEventMessage {
   kind: LabelingEventKind;
-  contract: EventContract<unknown>;
+  contract: EventContract;
   payload: LabelingEventBase;
 }
 
 /** Ties a payload to its contract, so each kind's payload is checked against its event type. */
-const message = <C extends EventContract<unknown>>(
+const message = <C extends EventContract>(
   kind: LabelingEventKind,
   contract: C,
   payload: PayloadOf<C> & LabelingEventBase,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LabelingEventBase, LabelingEvents } from '@app/contracts';
+import { LabelingEventBase } from '@app/contracts';
 import { AdminBus } from '../bus/admin-bus';
 import { LabelingEventKind, labelingEventOf, LabelingEventOptions } from './labeling-event-input';
 
@@ -26,12 +26,7 @@ export class PublishLabelingEventUseCase {
 
   async execute(kind: string, options: LabelingEventOptions): Promise<PublishedLabelingEvent> {
     const message = labelingEventOf(kind, options, { now: () => new Date(), eventId: randomUUID });
-    const ack = await this.bus.publish(
-      { stream: LabelingEvents.stream, subjects: LabelingEvents.subjects },
-      message.contract,
-      message.payload,
-      message.payload.eventId,
-    );
+    const ack = await this.bus.publish(message.contract, message.payload, message.payload.eventId);
     return {
       published: message.kind,
       subject: message.contract.subject,

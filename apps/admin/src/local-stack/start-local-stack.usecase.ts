@@ -60,6 +60,7 @@ export class StartLocalStackUseCase {
               },
       },
       output: 'inherit',
+      announce: (line) => this.terminal.out(line),
     });
     const stopRequested = untilSignal();
     const started = stack.start().then(

@@ -50,7 +50,7 @@ export class CreateUserUseCase {
    */
   private async complete(account: AccountDto): Promise<void> {
     await Promise.allSettled([
-      this.bus.request(InvitationsSubjects.ensureMembership, {
+      this.bus.request(InvitationsSubjects.operatorEnsureMembership, {
         userId: account.id,
         email: account.email,
         organizationId: null,

@@ -68,17 +68,13 @@ export class UsersController {
 
   @Get('api/current-user/token')
   token(@CurrentPrincipal() caller: PrincipalDto) {
-    return this.bus.request(IdentitySubjects.getToken, { userId: caller.userId }, { caller: caller.userId });
+    return this.bus.request(IdentitySubjects.getOwnToken, {}, { caller: caller.userId });
   }
 
   @Post(['api/current-user/reset-token', 'api/current-user/reset-token/'])
   @HttpCode(201)
   resetToken(@CurrentPrincipal() caller: PrincipalDto) {
-    return this.bus.request(
-      IdentitySubjects.resetToken,
-      { userId: caller.userId },
-      { caller: caller.userId },
-    );
+    return this.bus.request(IdentitySubjects.resetOwnToken, {}, { caller: caller.userId });
   }
 
   /** Label Studio >= 1.20: the caller's hotkeys (anything unreadable stored reads as `{}`). */

@@ -1,21 +1,16 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AccountDto, Empty, ErrorCode, IdentitySubjects, ProvisionAccountReply } from '@app/contracts';
-import { BusController, Caller, fail, parsePayload } from '@app/bus';
-import { Actor } from '../audit/audit-log.repository';
-import {
-  findAccountSchema,
-  listAllAccountsSchema,
-  provisionAccountSchema,
-  setActiveSchema,
-  setPasswordSchema,
-} from './account.schemas';
+import { AccountDto, Empty, IdentitySubjects, ProvisionAccountReply } from '@app/contracts';
+import { BusController, parseRequest } from '@app/bus';
 import { FindAccountUseCase } from './find-account.usecase';
 import { ListAllAccountsUseCase } from './list-all-accounts.usecase';
 import { ProvisionAccountUseCase } from './provision-account.usecase';
 import { SetActiveUseCase } from './set-active.usecase';
 import { SetPasswordUseCase } from './set-password.usecase';
 
-/** What the operator's `label-studio` commands ask of identity. */
+/**
+ * What the operator's `label-studio` commands ask of identity. These subjects are `identity.operator.…`:
+ * NATS accepts them from the admin credentials only, so what arrives here is the operator's.
+ */
 @BusController()
 export class OperatorAccountsHandler {
   constructor(
@@ -28,28 +23,27 @@ export class OperatorAccountsHandler {
 
   @MessagePattern(IdentitySubjects.findAccount.subject)
   find(@Payload() payload: unknown): Promise<AccountDto> {
-    return this.findAccount.execute(parsePayload(findAccountSchema, payload).email);
+    return this.findAccount.execute(parseRequest(IdentitySubjects.findAccount, payload).email);
   }
 
   @MessagePattern(IdentitySubjects.listAllAccounts.subject)
   listAll(@Payload() payload: unknown): Promise<AccountDto[]> {
-    return this.listAllAccounts.execute(parsePayload(listAllAccountsSchema, payload));
+    return this.listAllAccounts.execute(parseRequest(IdentitySubjects.listAllAccounts, payload));
   }
 
   @MessagePattern(IdentitySubjects.provisionAccount.subject)
-  provision(@Payload() payload: unknown, @Caller() caller: Actor): Promise<ProvisionAccountReply> {
-    // The operator's path past the signup restriction: never on behalf of a signed-in user.
-    if (typeof caller === 'number') fail(ErrorCode.Forbidden, 'Only the operator may provision accounts');
-    return this.provisionAccount.execute(parsePayload(provisionAccountSchema, payload), caller);
+  provision(@Payload() payload: unknown): Promise<ProvisionAccountReply> {
+    // The operator's path past the signup restriction.
+    return this.provisionAccount.execute(parseRequest(IdentitySubjects.provisionAccount, payload), 'admin');
   }
 
   @MessagePattern(IdentitySubjects.setPassword.subject)
-  changePassword(@Payload() payload: unknown, @Caller() caller: Actor): Promise<Empty> {
-    return this.setPassword.execute(parsePayload(setPasswordSchema, payload), caller);
+  changePassword(@Payload() payload: unknown): Promise<Empty> {
+    return this.setPassword.execute(parseRequest(IdentitySubjects.setPassword, payload), 'admin');
   }
 
   @MessagePattern(IdentitySubjects.setActive.subject)
-  changeActive(@Payload() payload: unknown, @Caller() caller: Actor): Promise<AccountDto> {
-    return this.setActive.execute(parsePayload(setActiveSchema, payload), caller);
+  changeActive(@Payload() payload: unknown): Promise<AccountDto> {
+    return this.setActive.execute(parseRequest(IdentitySubjects.setActive, payload), 'admin');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AccountDto } from '@app/contracts';
+import { AccountDto, ErrorCode } from '@app/contracts';
+import { ServiceError } from '@app/bus';
 import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
 import { SessionRepository } from '../sessions/session.repository';
 import { toAccountDto } from './account.mapper';
@@ -25,6 +26,15 @@ export class SetActiveUseCase {
     private readonly sessions: SessionRepository,
     private readonly audit: AuditLogRepository,
   ) {}
+
+  /** Idempotent; a user who no longer exists has nothing left to deactivate. */
+  async deactivateRemovedMember(userId: number, removedBy: number | null): Promise<void> {
+    try {
+      await this.execute({ userId, active: false }, removedBy ?? undefined, 'membership-removed');
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === ErrorCode.NotFound)) throw error;
+    }
+  }
 
   async execute(
     input: SetActiveInput,

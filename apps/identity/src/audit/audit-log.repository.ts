@@ -17,7 +17,10 @@ export type AuditAction =
   | 'logout'
   | 'token.reset';
 
-/** The caller as `@Caller()` gives it: a user id, the operator's CLI, or nobody (anonymous/system). */
+/**
+ * Who acted: the signed-in user the gateway named (`@Caller()`), 'admin' for a message that arrived
+ * on an operator subject (only the admin credentials may send those), or nobody (anonymous/system).
+ */
 export type Actor = number | 'admin' | undefined;
 
 export type AuditRecord = Entry<AuditAction>;

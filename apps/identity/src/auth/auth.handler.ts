@@ -1,8 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { IdentitySubjects, LoginReply, PrincipalDto } from '@app/contracts';
-import { BusController, Caller, parsePayload } from '@app/bus';
-import { Actor } from '../audit/audit-log.repository';
-import { credentialSchema, loginSchema } from './auth.schemas';
+import { BusController, parseRequest } from '@app/bus';
 import { AuthenticateSessionUseCase } from './authenticate-session.usecase';
 import { AuthenticateTokenUseCase } from './authenticate-token.usecase';
 import { LoginUseCase } from './login.usecase';
@@ -16,17 +14,17 @@ export class AuthHandler {
   ) {}
 
   @MessagePattern(IdentitySubjects.login.subject)
-  login(@Payload() payload: unknown, @Caller() caller: Actor): Promise<LoginReply> {
-    return this.loginUseCase.execute(parsePayload(loginSchema, payload), caller);
+  login(@Payload() payload: unknown): Promise<LoginReply> {
+    return this.loginUseCase.execute(parseRequest(IdentitySubjects.login, payload), undefined);
   }
 
   @MessagePattern(IdentitySubjects.authenticateToken.subject)
   authenticateToken(@Payload() payload: unknown): Promise<PrincipalDto> {
-    return this.tokenAuth.execute(parsePayload(credentialSchema, payload).key);
+    return this.tokenAuth.execute(parseRequest(IdentitySubjects.authenticateToken, payload).key);
   }
 
   @MessagePattern(IdentitySubjects.authenticateSession.subject)
   authenticateSession(@Payload() payload: unknown): Promise<PrincipalDto> {
-    return this.sessionAuth.execute(parsePayload(credentialSchema, payload).key);
+    return this.sessionAuth.execute(parseRequest(IdentitySubjects.authenticateSession, payload).key);
   }
 }

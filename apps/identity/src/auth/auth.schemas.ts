@@ -1,13 +1,3 @@
-import { z } from 'zod';
-import { clientIpSchema } from '../accounts/account.schemas';
+import { IdentitySubjects, ParsedRequestOf } from '@app/contracts';
 
-export const loginSchema = z.object({
-  email: z.string().nullish(),
-  password: z.string().nullish(),
-  persistent: z.boolean().optional().default(false),
-  clientIp: clientIpSchema,
-});
-export type LoginInput = z.infer<typeof loginSchema>;
-
-/** Any value is accepted here: a malformed key is an authentication failure, not a 400. */
-export const credentialSchema = z.object({ key: z.unknown() });
+export type LoginInput = ParsedRequestOf<typeof IdentitySubjects.login>;

@@ -1,17 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { z } from 'zod';
-import { ErrorCode, InvitationsEvents, MemberRemovedEvent } from '@app/contracts';
-import { BusClient, consumeDurably, DurableSubscription, parseEvent, ServiceError } from '@app/bus';
-import { idSchema } from '../accounts/account.schemas';
+import { InvitationsEvents, ParsedPayloadOf } from '@app/contracts';
+import { BusClient, consumeDurably, DurableSubscription } from '@app/bus';
 import { SetActiveUseCase } from '../accounts/set-active.usecase';
-
-export const MEMBER_REMOVED_DURABLE = 'identity-member-removed';
-
-const memberRemovedSchema = z.object({
-  userId: idSchema,
-  removedBy: idSchema.nullable().optional(),
-  remainingActiveMemberships: z.number().int().min(0),
-});
 
 const RETRY_MS = 1_000;
 
@@ -37,19 +27,9 @@ export class MemberRemovedConsumer implements BeforeApplicationShutdown {
     void this.subscribe();
   }
 
-  async handle(payload: MemberRemovedEvent): Promise<void> {
-    const event = parseEvent(memberRemovedSchema, payload, InvitationsEvents.memberRemoved, this.logger);
-    if (!event || event.remainingActiveMemberships > 0) return;
-    try {
-      await this.setActive.execute(
-        { userId: event.userId, active: false },
-        event.removedBy ?? undefined,
-        'membership-removed',
-      );
-    } catch (error) {
-      // The account was deleted meanwhile: nothing is left to deactivate.
-      if (!(error instanceof ServiceError && error.code === ErrorCode.NotFound)) throw error;
-    }
+  async handle(event: ParsedPayloadOf<typeof InvitationsEvents.memberRemoved>): Promise<void> {
+    if (event.remainingActiveMemberships > 0) return;
+    await this.setActive.deactivateRemovedMember(event.userId, event.removedBy);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -58,17 +38,15 @@ export class MemberRemovedConsumer implements BeforeApplicationShutdown {
   }
 
   private async subscribe(): Promise<void> {
-    const spec = { stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects };
     while (!this.stopped && !this.subscription) {
       try {
         const nc = await this.bus.nats();
         if (this.stopped) return;
         this.subscription = await consumeDurably(
           nc,
-          spec,
-          MEMBER_REMOVED_DURABLE,
+          this.bus.settings,
           InvitationsEvents.memberRemoved,
-          (payload) => this.handle(payload),
+          (event) => this.handle(event),
         );
       } catch (error) {
         this.logger.warn(

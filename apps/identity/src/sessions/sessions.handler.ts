@@ -1,8 +1,7 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Empty, IdentitySubjects } from '@app/contracts';
-import { BusController, Caller, parsePayload } from '@app/bus';
+import { BusController, Caller, parseRequest } from '@app/bus';
 import { Actor } from '../audit/audit-log.repository';
-import { credentialSchema } from '../auth/auth.schemas';
 import { LogoutUseCase } from './logout.usecase';
 
 @BusController()
@@ -11,6 +10,6 @@ export class SessionsHandler {
 
   @MessagePattern(IdentitySubjects.logout.subject)
   logout(@Payload() payload: unknown, @Caller() caller: Actor): Promise<Empty> {
-    return this.logoutUseCase.execute(parsePayload(credentialSchema, payload).key, caller);
+    return this.logoutUseCase.execute(parseRequest(IdentitySubjects.logout, payload).key, caller);
   }
 }

@@ -1,13 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { z } from 'zod';
 import { ErrorCode, IdentityEvents } from '@app/contracts';
-import { BusClient, DurableConsumerGroup, parseEvent, ServiceError } from '@app/bus';
+import { BusClient, DurableConsumerGroup, ServiceError } from '@app/bus';
 import { EnsureMembershipUseCase } from '../memberships/ensure-membership.usecase';
-import { ensureMembershipSchema, idSchema } from '../memberships/membership-requests.schema';
 import { RemoveUserUseCase } from '../memberships/remove-user.usecase';
-
-const userRegisteredSchema = ensureMembershipSchema;
-const userDeletedSchema = z.object({ userId: idSchema });
 
 /**
  * Keeps memberships in step with identity from its durable JetStream events: an invitations
@@ -17,39 +12,30 @@ const userDeletedSchema = z.object({ userId: idSchema });
 @Injectable()
 export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(IdentityEventsConsumer.name);
-  private readonly consumers = new DurableConsumerGroup({
-    stream: IdentityEvents.stream,
-    subjects: IdentityEvents.subjects,
-  });
+  private readonly consumers: DurableConsumerGroup;
 
   constructor(
     private readonly bus: BusClient,
     private readonly ensureMembership: EnsureMembershipUseCase,
     private readonly removeUser: RemoveUserUseCase,
-  ) {}
+  ) {
+    this.consumers = new DurableConsumerGroup(bus.settings);
+  }
 
   async start(): Promise<void> {
     if (this.consumers.started) return;
     const nc = await this.bus.nats();
-    await this.consumers.add(
-      nc,
-      'invitations-user-registered',
-      IdentityEvents.userRegistered,
-      async (payload) => {
-        const event = parseEvent(userRegisteredSchema, payload, IdentityEvents.userRegistered, this.logger);
-        if (!event) return;
-        try {
-          await this.ensureMembership.execute(event);
-        } catch (error) {
-          // The user was deleted meanwhile, or the organization never existed: retrying cannot help.
-          if (!(error instanceof ServiceError && error.code === ErrorCode.NotFound)) throw error;
-          this.logger.warn({ userId: event.userId, reason: error.message }, 'Registration event skipped');
-        }
-      },
-    );
-    await this.consumers.add(nc, 'invitations-user-deleted', IdentityEvents.userDeleted, async (payload) => {
-      const event = parseEvent(userDeletedSchema, payload, IdentityEvents.userDeleted, this.logger);
-      if (event) await this.removeUser.execute(event.userId);
+    await this.consumers.add(nc, IdentityEvents.userRegistered, async (event) => {
+      try {
+        await this.ensureMembership.execute(event);
+      } catch (error) {
+        // The user was deleted meanwhile, or the organization never existed: retrying cannot help.
+        if (!(error instanceof ServiceError && error.code === ErrorCode.NotFound)) throw error;
+        this.logger.warn({ userId: event.userId, reason: error.message }, 'Registration event skipped');
+      }
+    });
+    await this.consumers.add(nc, IdentityEvents.userDeleted, async (event) => {
+      await this.removeUser.execute(event.userId);
     });
   }
 

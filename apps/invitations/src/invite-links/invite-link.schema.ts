@@ -1,9 +1,4 @@
-import { z } from 'zod';
-import { idSchema } from '../memberships/membership-requests.schema';
+import { InvitationsSubjects, ParsedRequestOf } from '@app/contracts';
 
-export const inviteLinkSchema = z
-  .object({ userId: idSchema.optional(), organizationId: idSchema.optional() })
-  .refine((value) => value.userId === undefined || value.organizationId === undefined, {
-    message: 'Give userId or organizationId, not both.',
-  });
-export type InviteLinkInput = z.infer<typeof inviteLinkSchema>;
+/** The user's active organization (`userId`), a named one (`organizationId`), or, for the operator, the first. */
+export type InviteLinkInput = ParsedRequestOf<typeof InvitationsSubjects.getInviteLink>;

@@ -1,9 +1,7 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InvitationsSubjects, InviteLinkDto } from '@app/contracts';
-import { BusController, Caller, parsePayload } from '@app/bus';
-import { BusCaller } from '../memberships/membership-requests.schema';
+import { BusController, Caller, parseRequest } from '@app/bus';
 import { GetInviteLinkUseCase } from './get-invite-link.usecase';
-import { inviteLinkSchema } from './invite-link.schema';
 import { ResetInviteLinkUseCase } from './reset-invite-link.usecase';
 
 @BusController()
@@ -14,12 +12,29 @@ export class InviteLinksHandler {
   ) {}
 
   @MessagePattern(InvitationsSubjects.getInviteLink.subject)
-  get(@Payload() payload: unknown, @Caller() caller: BusCaller): Promise<InviteLinkDto> {
-    return this.getInviteLink.execute(parsePayload(inviteLinkSchema, payload), caller);
+  get(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<InviteLinkDto> {
+    return this.getInviteLink.execute(parseRequest(InvitationsSubjects.getInviteLink, payload), caller);
   }
 
   @MessagePattern(InvitationsSubjects.resetInviteLink.subject)
-  reset(@Payload() payload: unknown, @Caller() caller: BusCaller): Promise<InviteLinkDto> {
-    return this.resetInviteLink.execute(parsePayload(inviteLinkSchema, payload), caller);
+  reset(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<InviteLinkDto> {
+    return this.resetInviteLink.execute(parseRequest(InvitationsSubjects.resetInviteLink, payload), caller);
+  }
+
+  /** The operator's `invite_link`: a named organization's link, or the first organization's. */
+  @MessagePattern(InvitationsSubjects.operatorGetInviteLink.subject)
+  operatorGet(@Payload() payload: unknown): Promise<InviteLinkDto> {
+    return this.getInviteLink.execute(
+      parseRequest(InvitationsSubjects.operatorGetInviteLink, payload),
+      'admin',
+    );
+  }
+
+  @MessagePattern(InvitationsSubjects.operatorResetInviteLink.subject)
+  operatorReset(@Payload() payload: unknown): Promise<InviteLinkDto> {
+    return this.resetInviteLink.execute(
+      parseRequest(InvitationsSubjects.operatorResetInviteLink, payload),
+      'admin',
+    );
   }
 }

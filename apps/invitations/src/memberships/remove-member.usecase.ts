@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, InvitationsEvents, RemoveMemberReply } from '@app/contracts';
-import { fail } from '@app/bus';
+import { ErrorCode, IdentitySubjects, InvitationsEvents, RemoveMemberReply } from '@app/contracts';
+import { BusClient, BusError, fail } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { OrganizationRepository } from '../organizations/organization.repository';
@@ -30,6 +30,7 @@ export class RemoveMemberUseCase {
     private readonly contexts: UserContextRepository,
     private readonly audit: AuditLogRepository,
     private readonly relay: OutboxRelay,
+    private readonly bus: BusClient,
   ) {}
 
   async execute(organizationId: number, userId: number, caller: BusCaller): Promise<RemoveMemberReply> {
@@ -69,7 +70,25 @@ export class RemoveMemberUseCase {
     });
     this.relay.kick();
     this.logger.log({ organizationId, userId, remainingActiveMemberships }, 'Member removed');
+    if (remainingActiveMemberships === 0) await this.deactivate(userId, caller);
     return { remainingActiveMemberships };
+  }
+
+  /**
+   * A member left without any organization may no longer sign in: identity deactivates them now,
+   * so their sessions and token stop before this removal is answered. If identity cannot be
+   * reached, the member-removed event (already committed) does it when it is back.
+   */
+  private async deactivate(userId: number, caller: BusCaller): Promise<void> {
+    try {
+      await this.bus.request(IdentitySubjects.deactivateRemovedMember, {
+        userId,
+        removedBy: typeof caller === 'number' ? caller : null,
+      });
+    } catch (error) {
+      if (!(error instanceof BusError)) throw error;
+      this.logger.warn({ userId, code: error.code }, 'Deactivation deferred to the member-removed event');
+    }
   }
 
   /** Label Studio's `MemberHasOwnerPermission` + object permission, then the active-organization rule. */

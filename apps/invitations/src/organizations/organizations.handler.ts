@@ -1,12 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InvitationsSubjects, OrganizationDto } from '@app/contracts';
-import { BusController, Caller, parsePayload } from '@app/bus';
-import { BusCaller } from '../memberships/membership-requests.schema';
-import {
-  getOrganizationSchema,
-  listOrganizationsSchema,
-  updateOrganizationSchema,
-} from './organization-requests.schema';
+import { BusController, Caller, parseRequest } from '@app/bus';
 import { ReadOrganizationsUseCase } from './read-organizations.usecase';
 import { UpdateOrganizationUseCase } from './update-organization.usecase';
 
@@ -18,17 +12,20 @@ export class OrganizationsHandler {
   ) {}
 
   @MessagePattern(InvitationsSubjects.listOrganizations.subject)
-  list(@Payload() payload: unknown, @Caller() caller: BusCaller): Promise<OrganizationDto[]> {
-    return this.read.list(parsePayload(listOrganizationsSchema, payload).userId, caller);
+  list(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<OrganizationDto[]> {
+    return this.read.list(parseRequest(InvitationsSubjects.listOrganizations, payload).userId, caller);
   }
 
   @MessagePattern(InvitationsSubjects.getOrganization.subject)
-  get(@Payload() payload: unknown, @Caller() caller: BusCaller): Promise<OrganizationDto> {
-    return this.read.get(parsePayload(getOrganizationSchema, payload).organizationId, caller);
+  get(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<OrganizationDto> {
+    return this.read.get(parseRequest(InvitationsSubjects.getOrganization, payload).organizationId, caller);
   }
 
   @MessagePattern(InvitationsSubjects.updateOrganization.subject)
-  update(@Payload() payload: unknown, @Caller() caller: BusCaller): Promise<OrganizationDto> {
-    return this.updateOrganization.execute(parsePayload(updateOrganizationSchema, payload), caller);
+  update(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<OrganizationDto> {
+    return this.updateOrganization.execute(
+      parseRequest(InvitationsSubjects.updateOrganization, payload),
+      caller,
+    );
   }
 }

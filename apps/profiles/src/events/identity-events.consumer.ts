@@ -1,23 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { z } from 'zod';
 import { IdentityEvents } from '@app/contracts';
-import { BusClient, DurableConsumerGroup, parseEvent } from '@app/bus';
+import { BusClient, DurableConsumerGroup } from '@app/bus';
 import { EnsureProfileUseCase } from '../profiles/ensure-profile.usecase';
 import { RecordActivityUseCase } from '../profiles/record-activity.usecase';
 import { RemoveProfileUseCase } from '../profiles/remove-profile.usecase';
-import { userIdSchema } from '../profiles/profile-requests.schema';
-
-const occurredAt = z
-  .string()
-  .datetime({ offset: true })
-  .transform((value) => new Date(value));
-
-const userRegisteredSchema = z.object({
-  userId: userIdSchema,
-  allowNewsletters: z.boolean().nullable().default(null),
-  occurredAt,
-});
-const userEventSchema = z.object({ userId: userIdSchema, occurredAt });
 
 /**
  * Keeps profiles in step with identity from its durable JetStream events: a profiles service that
@@ -27,43 +13,33 @@ const userEventSchema = z.object({ userId: userIdSchema, occurredAt });
 @Injectable()
 export class IdentityEventsConsumer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(IdentityEventsConsumer.name);
-  private readonly consumers = new DurableConsumerGroup({
-    stream: IdentityEvents.stream,
-    subjects: IdentityEvents.subjects,
-  });
+  private readonly consumers: DurableConsumerGroup;
 
   constructor(
     private readonly bus: BusClient,
     private readonly ensureProfile: EnsureProfileUseCase,
     private readonly removeProfile: RemoveProfileUseCase,
     private readonly recordActivity: RecordActivityUseCase,
-  ) {}
+  ) {
+    this.consumers = new DurableConsumerGroup(bus.settings);
+  }
 
   async start(): Promise<void> {
     if (this.consumers.started) return;
     const nc = await this.bus.nats();
-    await this.consumers.add(
-      nc,
-      'profiles-user-registered',
-      IdentityEvents.userRegistered,
-      async (payload) => {
-        const event = parseEvent(userRegisteredSchema, payload, IdentityEvents.userRegistered, this.logger);
-        if (!event) return;
-        const created = await this.ensureProfile.onRegistered({
-          userId: event.userId,
-          allowNewsletters: event.allowNewsletters,
-          registeredAt: event.occurredAt,
-        });
-        if (!created) this.logger.log(`User ${event.userId} was removed after registering; no profile made`);
-      },
-    );
-    await this.consumers.add(nc, 'profiles-user-deleted', IdentityEvents.userDeleted, async (payload) => {
-      const event = parseEvent(userEventSchema, payload, IdentityEvents.userDeleted, this.logger);
-      if (event) await this.removeProfile.execute(event.userId, event.occurredAt);
+    await this.consumers.add(nc, IdentityEvents.userRegistered, async (event) => {
+      const created = await this.ensureProfile.onRegistered({
+        userId: event.userId,
+        allowNewsletters: event.allowNewsletters,
+        registeredAt: new Date(event.occurredAt),
+      });
+      if (!created) this.logger.log(`User ${event.userId} was removed after registering; no profile made`);
     });
-    await this.consumers.add(nc, 'profiles-user-logged-in', IdentityEvents.userLoggedIn, async (payload) => {
-      const event = parseEvent(userEventSchema, payload, IdentityEvents.userLoggedIn, this.logger);
-      if (event && !(await this.recordActivity.execute(event.userId, event.occurredAt))) {
+    await this.consumers.add(nc, IdentityEvents.userDeleted, async (event) => {
+      await this.removeProfile.execute(event.userId, new Date(event.occurredAt));
+    });
+    await this.consumers.add(nc, IdentityEvents.userLoggedIn, async (event) => {
+      if (!(await this.recordActivity.execute(event.userId, new Date(event.occurredAt)))) {
         this.logger.log(`User ${event.userId} was removed after logging in; activity ignored`);
       }
     });

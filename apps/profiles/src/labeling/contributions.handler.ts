@@ -1,7 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ContributionCountsDto, ContributionsDto, ProfilesSubjects } from '@app/contracts';
-import { BusController, parsePayload } from '@app/bus';
-import { countContributionsSchema, listContributionsSchema } from './contribution-requests.schema';
+import { BusController, parseRequest } from '@app/bus';
 import { CountContributionsUseCase } from './count-contributions.usecase';
 import { ListContributionsUseCase } from './list-contributions.usecase';
 
@@ -14,11 +13,11 @@ export class ContributionsHandler {
 
   @MessagePattern(ProfilesSubjects.listContributions.subject)
   async list(@Payload() payload: unknown): Promise<ContributionsDto[]> {
-    return this.listContributions.execute(parsePayload(listContributionsSchema, payload));
+    return this.listContributions.execute(parseRequest(ProfilesSubjects.listContributions, payload));
   }
 
   @MessagePattern(ProfilesSubjects.countContributions.subject)
   async count(@Payload() payload: unknown): Promise<ContributionCountsDto> {
-    return this.countContributions.execute(parsePayload(countContributionsSchema, payload));
+    return this.countContributions.execute(parseRequest(ProfilesSubjects.countContributions, payload));
   }
 }

@@ -7,7 +7,7 @@ import {
   ProjectCreated,
   ProjectDeleted,
   ProjectUpdated,
-} from './labeling-events.schema';
+} from './labeling-events';
 
 interface ProjectRow {
   project_id: number;

@@ -6,7 +6,7 @@ import {
   ProjectCreated,
   ProjectDeleted,
   ProjectUpdated,
-} from './labeling-events.schema';
+} from './labeling-events';
 
 /**
  * Applies the labeling backend's facts to the read model. Each event type has its own durable

@@ -1,15 +1,8 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Empty, ProfileDto, ProfilesSubjects } from '@app/contracts';
-import { BusController, parsePayload } from '@app/bus';
+import { ProfileDto, ProfilesSubjects } from '@app/contracts';
+import { BusController, parseRequest } from '@app/bus';
 import { EnsureProfileUseCase } from './ensure-profile.usecase';
 import { GetProfilesUseCase } from './get-profiles.usecase';
-import {
-  ensureProfileSchema,
-  listProfilesSchema,
-  updateProfileSchema,
-  userIdRequestSchema,
-} from './profile-requests.schema';
-import { RemoveProfileUseCase } from './remove-profile.usecase';
 import { UpdateProfileUseCase } from './update-profile.usecase';
 
 @BusController()
@@ -18,32 +11,25 @@ export class ProfilesHandler {
     private readonly ensureProfile: EnsureProfileUseCase,
     private readonly getProfiles: GetProfilesUseCase,
     private readonly updateProfile: UpdateProfileUseCase,
-    private readonly removeProfile: RemoveProfileUseCase,
   ) {}
 
   @MessagePattern(ProfilesSubjects.ensureProfile.subject)
   async ensure(@Payload() payload: unknown): Promise<ProfileDto> {
-    return this.ensureProfile.execute(parsePayload(ensureProfileSchema, payload));
+    return this.ensureProfile.execute(parseRequest(ProfilesSubjects.ensureProfile, payload));
   }
 
   @MessagePattern(ProfilesSubjects.getProfile.subject)
   async get(@Payload() payload: unknown): Promise<ProfileDto> {
-    return this.getProfiles.one(parsePayload(userIdRequestSchema, payload).userId);
+    return this.getProfiles.one(parseRequest(ProfilesSubjects.getProfile, payload).userId);
   }
 
   @MessagePattern(ProfilesSubjects.listProfiles.subject)
   async list(@Payload() payload: unknown): Promise<ProfileDto[]> {
-    return this.getProfiles.many(parsePayload(listProfilesSchema, payload).userIds);
+    return this.getProfiles.many(parseRequest(ProfilesSubjects.listProfiles, payload).userIds);
   }
 
   @MessagePattern(ProfilesSubjects.updateProfile.subject)
   async update(@Payload() payload: unknown): Promise<ProfileDto> {
-    return this.updateProfile.execute(parsePayload(updateProfileSchema, payload));
-  }
-
-  @MessagePattern(ProfilesSubjects.removeProfile.subject)
-  async remove(@Payload() payload: unknown): Promise<Empty> {
-    await this.removeProfile.execute(parsePayload(userIdRequestSchema, payload).userId);
-    return {};
+    return this.updateProfile.execute(parseRequest(ProfilesSubjects.updateProfile, payload));
   }
 }

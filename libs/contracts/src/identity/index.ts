@@ -1,4 +1,6 @@
-import { event, request, Empty } from '../contract';
+import { z } from 'zod';
+import { emptySchema, Empty, event, request, returns, stream } from '../contract';
+import { clientIpSchema, idSchema, isoDateSchema, userIdListSchema } from '../schemas';
 import { AccountDto, IsoDate } from '../users';
 
 export type AuthMethod = 'session' | 'token';
@@ -12,16 +14,6 @@ export interface PrincipalDto {
   account: AccountDto;
 }
 
-export interface RegisterRequest {
-  email: string;
-  password: string;
-  allowNewsletters?: boolean | null;
-  /** Organization chosen by invitations' signup decision; null: join the first one or found it. */
-  organizationId: number | null;
-  clientIp?: string;
-  /** Also open a web session (web signup logs the new user in). */
-  openSession?: boolean;
-}
 export interface SessionDto {
   /** The opaque value for the `sessionid` cookie. Only its digest is stored. */
   key: string;
@@ -32,124 +24,277 @@ export interface RegisterReply {
   account: AccountDto;
   session: SessionDto | null;
 }
-
-/** `POST /api/users/`: an account without a password (cannot log in until one is set). */
-export interface CreateAccountRequest {
-  email: string;
-  username: string;
-  organizationId: number;
-}
-
-export interface LoginRequest {
-  email: string;
-  password: string;
-  persistent: boolean;
-  clientIp?: string;
-}
 export interface LoginReply {
   account: AccountDto;
   session: SessionDto;
 }
-
-export interface TokenAuthRequest {
-  key: string;
-}
-export interface SessionAuthRequest {
-  key: string;
-}
-export interface LogoutRequest {
-  key: string;
-}
-
-export interface UserIdRequest {
-  userId: number;
-}
-export interface UserIdsRequest {
-  userIds: number[];
-}
 export interface TokenReply {
   token: string;
-}
-export interface UpdateAccountRequest {
-  userId: number;
-  username?: string;
-}
-
-export interface UserRegisteredEvent {
-  userId: number;
-  email: string;
-  username: string;
-  allowNewsletters: boolean | null;
-  organizationId: number | null;
-  /** Accounts made by `POST /api/users/` join the caller's organization but keep no active one. */
-  setActiveOrganization: boolean;
-  occurredAt: IsoDate;
-}
-export interface UserDeletedEvent {
-  userId: number;
-  occurredAt: IsoDate;
-}
-export interface UserLoggedInEvent {
-  userId: number;
-  occurredAt: IsoDate;
-}
-
-export interface FindAccountRequest {
-  email: string;
-}
-export interface ListAllAccountsRequest {
-  offset: number;
-  limit: number;
-}
-/**
- * Operator account creation (`label-studio create_user` / `start --username`, and the bootstrap
- * account from LABEL_STUDIO_USERNAME): idempotent — an existing account is left as it is.
- */
-export interface ProvisionAccountRequest {
-  email: string;
-  password: string;
-  /** At least 5 characters; none: one is generated. */
-  token?: string;
 }
 export interface ProvisionAccountReply {
   account: AccountDto;
   created: boolean;
 }
-export interface SetPasswordRequest {
-  userId: number;
-  password: string;
-}
-export interface SetActiveRequest {
-  userId: number;
-  active: boolean;
-}
+
+// Strings are left loose where the use-cases answer with Label Studio's own field messages.
+const registerSchema = z.object({
+  email: z.string().nullish(),
+  password: z.string().nullish(),
+  allowNewsletters: z.boolean().nullish(),
+  /** Organization chosen by invitations' signup decision; null: join the first one or found it. */
+  organizationId: idSchema.nullable(),
+  clientIp: clientIpSchema,
+  /** Also open a web session (web signup logs the new user in). */
+  openSession: z.boolean().optional(),
+});
+export type RegisterRequest = z.input<typeof registerSchema>;
+
+/** `POST /api/users/`: an account without a password (cannot log in until one is set). */
+const createAccountSchema = z.object({
+  email: z.string().nullish(),
+  username: z.string().nullish(),
+  organizationId: idSchema,
+});
+
+const loginSchema = z.object({
+  email: z.string().nullish(),
+  password: z.string().nullish(),
+  persistent: z.boolean().optional().default(false),
+  clientIp: clientIpSchema,
+});
+
+/** Any value is accepted here: a malformed key is an authentication failure, not a 400. */
+const credentialSchema = z.object({ key: z.unknown() });
+
+const userIdSchema = z.object({ userId: idSchema });
+const userIdsSchema = z.object({ userIds: userIdListSchema });
+const updateAccountSchema = z.object({ userId: idSchema, username: z.string().nullish() });
+
+/** Any string: an address that cannot exist simply matches no account. */
+const findAccountSchema = z.object({ email: z.string() });
+const listAllAccountsSchema = z.object({
+  offset: z.number().int().min(0).max(2_147_483_647),
+  limit: z.number().int().min(1).max(1000),
+});
+/**
+ * Operator account creation (`label-studio create_user` / `start --username`, and the bootstrap
+ * account from LABEL_STUDIO_USERNAME): idempotent — an existing account is left as it is. The
+ * use-case answers bad values with Label Studio's messages; only the types are checked here.
+ */
+const provisionAccountSchema = z.object({
+  email: z.string(),
+  password: z.string(),
+  /** At least 5 characters; none: one is generated. */
+  token: z.string().optional(),
+});
+export type ProvisionAccountRequest = z.input<typeof provisionAccountSchema>;
+const setPasswordSchema = z.object({ userId: idSchema, password: z.string() });
+const setActiveSchema = z.object({ userId: idSchema, active: z.boolean() });
+
+const IDENTITY = ['identity'] as const;
 
 export const IdentitySubjects = {
-  register: request<RegisterRequest, RegisterReply>('identity.account.register.v1'),
-  createAccount: request<CreateAccountRequest, AccountDto>('identity.account.create.v1'),
-  login: request<LoginRequest, LoginReply>('identity.auth.login.v1'),
-  authenticateToken: request<TokenAuthRequest, PrincipalDto>('identity.auth.token.v1'),
-  authenticateSession: request<SessionAuthRequest, PrincipalDto>('identity.auth.session.v1'),
-  logout: request<LogoutRequest, Empty>('identity.session.revoke.v1'),
-  getAccount: request<UserIdRequest, AccountDto>('identity.account.get.v1'),
-  listAccounts: request<UserIdsRequest, AccountDto[]>('identity.account.list.v1'),
-  updateAccount: request<UpdateAccountRequest, AccountDto>('identity.account.update.v1'),
-  deleteAccount: request<UserIdRequest, Empty>('identity.account.delete.v1'),
-  getToken: request<UserIdRequest, TokenReply>('identity.token.get.v1'),
-  resetToken: request<UserIdRequest, TokenReply>('identity.token.reset.v1'),
-  findAccount: request<FindAccountRequest, AccountDto>('identity.account.find.v1'),
-  listAllAccounts: request<ListAllAccountsRequest, AccountDto[]>('identity.account.list-all.v1'),
-  provisionAccount: request<ProvisionAccountRequest, ProvisionAccountReply>('identity.account.provision.v1'),
+  register: request({
+    subject: 'identity.account.register.v1',
+    schema: registerSchema,
+    reply: returns<RegisterReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  createAccount: request({
+    subject: 'identity.account.create.v1',
+    schema: createAccountSchema,
+    reply: returns<AccountDto>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  login: request({
+    subject: 'identity.auth.login.v1',
+    schema: loginSchema,
+    reply: returns<LoginReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  authenticateToken: request({
+    subject: 'identity.auth.token.v1',
+    schema: credentialSchema,
+    reply: returns<PrincipalDto>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  authenticateSession: request({
+    subject: 'identity.auth.session.v1',
+    schema: credentialSchema,
+    reply: returns<PrincipalDto>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  logout: request({
+    subject: 'identity.session.revoke.v1',
+    schema: credentialSchema,
+    reply: returns<Empty>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  getAccount: request({
+    subject: 'identity.account.get.v1',
+    schema: userIdSchema,
+    reply: returns<AccountDto>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  listAccounts: request({
+    subject: 'identity.account.list.v1',
+    schema: userIdsSchema,
+    reply: returns<AccountDto[]>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /** The caller changes their own username (the gateway checks who may edit whom first). */
+  updateAccount: request({
+    subject: 'identity.account.update.v1',
+    schema: updateAccountSchema,
+    reply: returns<AccountDto>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  deleteAccount: request({
+    subject: 'identity.account.delete.v1',
+    schema: userIdSchema,
+    reply: returns<Empty>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /** The signed-in caller's own token (the caller header says whose; there is no user id to name). */
+  getOwnToken: request({
+    subject: 'identity.token.get.v1',
+    schema: emptySchema,
+    reply: returns<TokenReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  resetOwnToken: request({
+    subject: 'identity.token.reset.v1',
+    schema: emptySchema,
+    reply: returns<TokenReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /**
+   * A member removed from their last organization may no longer sign in: invitations, which
+   * decided the removal, deactivates them at once (its durable event does the same later).
+   */
+  deactivateRemovedMember: request({
+    subject: 'identity.account.deactivate-removed.v1',
+    schema: z.object({ userId: idSchema, removedBy: idSchema.nullable() }),
+    reply: returns<Empty>(),
+    from: ['invitations'],
+    servedBy: 'identity',
+  }),
+
+  // The operator's (`label-studio …`): only the admin credentials may send these.
+  findAccount: request({
+    subject: 'identity.operator.account.find.v1',
+    schema: findAccountSchema,
+    reply: returns<AccountDto>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  listAllAccounts: request({
+    subject: 'identity.operator.account.list.v1',
+    schema: listAllAccountsSchema,
+    reply: returns<AccountDto[]>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  provisionAccount: request({
+    subject: 'identity.operator.account.provision.v1',
+    schema: provisionAccountSchema,
+    reply: returns<ProvisionAccountReply>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
   /** Same policy as signup; fails when equal to the current one; ends the user's sessions. */
-  setPassword: request<SetPasswordRequest, Empty>('identity.account.set-password.v1'),
+  setPassword: request({
+    subject: 'identity.operator.account.set-password.v1',
+    schema: setPasswordSchema,
+    reply: returns<Empty>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
   /** Deactivation ends the user's sessions; tokens of inactive users are refused. */
-  setActive: request<SetActiveRequest, AccountDto>('identity.account.set-active.v1'),
+  setActive: request({
+    subject: 'identity.operator.account.set-active.v1',
+    schema: setActiveSchema,
+    reply: returns<AccountDto>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  getToken: request({
+    subject: 'identity.operator.token.get.v1',
+    schema: userIdSchema,
+    reply: returns<TokenReply>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  resetToken: request({
+    subject: 'identity.operator.token.reset.v1',
+    schema: userIdSchema,
+    reply: returns<TokenReply>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
 } as const;
 
-export const IdentityEvents = {
-  stream: 'IDENTITY',
+const IDENTITY_STREAM = stream({
+  name: 'IDENTITY',
   subjects: 'identity.events.>',
-  userRegistered: event<UserRegisteredEvent>('identity.events.user.registered.v1'),
-  userDeleted: event<UserDeletedEvent>('identity.events.user.deleted.v1'),
-  userLoggedIn: event<UserLoggedInEvent>('identity.events.user.logged-in.v1'),
+  owner: 'identity',
+  signed: true,
+});
+
+const userRegisteredSchema = z.object({
+  userId: idSchema,
+  // Identity validated and normalised the address; here it only has to be a sane string.
+  email: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\s\p{Cc}]+$/u, 'Enter a valid email address.'),
+  username: z.string().max(256),
+  allowNewsletters: z.boolean().nullable().default(null),
+  organizationId: idSchema.nullable(),
+  /** Accounts made by `POST /api/users/` join the caller's organization but keep no active one. */
+  setActiveOrganization: z.boolean(),
+  occurredAt: isoDateSchema,
+});
+export type UserRegisteredEvent = z.input<typeof userRegisteredSchema>;
+
+const userEventSchema = z.object({ userId: idSchema, occurredAt: isoDateSchema });
+export type UserDeletedEvent = z.input<typeof userEventSchema>;
+export type UserLoggedInEvent = z.input<typeof userEventSchema>;
+
+export const IdentityEvents = {
+  stream: IDENTITY_STREAM,
+  userRegistered: event({
+    subject: 'identity.events.user.registered.v1',
+    schema: userRegisteredSchema,
+    stream: IDENTITY_STREAM,
+    publishedBy: IDENTITY,
+    consumers: { invitations: 'invitations-user-registered', profiles: 'profiles-user-registered' },
+  }),
+  userDeleted: event({
+    subject: 'identity.events.user.deleted.v1',
+    schema: userEventSchema,
+    stream: IDENTITY_STREAM,
+    publishedBy: IDENTITY,
+    consumers: { invitations: 'invitations-user-deleted', profiles: 'profiles-user-deleted' },
+  }),
+  userLoggedIn: event({
+    subject: 'identity.events.user.logged-in.v1',
+    schema: userEventSchema,
+    stream: IDENTITY_STREAM,
+    publishedBy: IDENTITY,
+    consumers: { profiles: 'profiles-user-logged-in' },
+  }),
 } as const;

@@ -1,39 +1,16 @@
-import { event, request, Empty } from '../contract';
+import { z } from 'zod';
+import { event, request, returns, stream } from '../contract';
+import { idSchema, isoDateSchema, userIdListSchema } from '../schemas';
 import { IsoDate, OrganizationRefDto } from '../users';
 
-export interface AuthorizeSignupRequest {
-  /** The `?token=` of the invitation link, if the request carried one. */
-  inviteToken?: string;
-}
 export interface AuthorizeSignupReply {
   /** The organization the new account joins; null when none exists yet (the first account founds it). */
   organizationId: number | null;
-}
-
-export interface EnsureMembershipRequest {
-  userId: number;
-  email: string;
-  organizationId: number | null;
-  setActiveOrganization: boolean;
-  /**
-   * The `?token=` the web signup was authorized with. When given, the link is checked again in
-   * the same transaction that adds the membership: a signup racing a link reset is refused
-   * (SIGNUP_FORBIDDEN) unless it completed before the reset.
-   */
-  inviteToken?: string;
 }
 export interface MembershipContextDto {
   userId: number;
   activeOrganization: OrganizationRefDto | null;
 }
-
-export interface ContextRequest {
-  userId: number;
-}
-export interface ContextListRequest {
-  userIds: number[];
-}
-
 export interface MemberDto {
   /** The membership row's id (Label Studio's `OrganizationMember.id`). */
   id: number;
@@ -42,28 +19,11 @@ export interface MemberDto {
   deletedAt: IsoDate | null;
   createdAt: IsoDate;
 }
-export interface ListMembersRequest {
-  organizationId: number;
-}
-export interface GetMemberRequest {
-  organizationId: number;
-  userId: number;
-}
-export interface RemoveUserRequest {
-  userId: number;
-}
-
-/** Which organization's invite link: the caller's active one (API), or an explicit one / the first (admin CLI). */
-export interface InviteLinkRequest {
-  userId?: number;
-  organizationId?: number;
-}
 export interface InviteLinkDto {
   organizationId: number;
   /** The invite token; the link is `/user/signup/?token=<token>`. */
   token: string;
 }
-
 /** Label Studio's `OrganizationSerializer` fields. */
 export interface OrganizationDto {
   id: number;
@@ -76,59 +36,209 @@ export interface OrganizationDto {
   /** Member user ids, soft-deleted included. */
   users: number[];
 }
-export interface ListOrganizationsRequest {
-  userId: number;
-}
-export interface GetOrganizationRequest {
-  organizationId: number;
-}
-export interface UpdateOrganizationRequest {
-  organizationId: number;
-  title?: string;
-  contactInfo?: string | null;
-  token?: string;
-}
-export interface RemoveMemberRequest {
-  organizationId: number;
-  userId: number;
-}
 export interface RemoveMemberReply {
   /** Non-deleted memberships the user still has; 0 means they may no longer sign in. */
   remainingActiveMemberships: number;
 }
 
-export interface MemberRemovedEvent {
-  organizationId: number;
-  userId: number;
-  removedBy: number | null;
-  remainingActiveMemberships: number;
-  occurredAt: IsoDate;
-}
+// The token's format is judged by the use-case: a bad link is SIGNUP_FORBIDDEN, not a validation error.
+const authorizeSignupSchema = z.object({ inviteToken: z.unknown().optional() });
 
-export const InvitationsEvents = {
-  stream: 'INVITATIONS',
-  subjects: 'invitations.events.>',
-  memberRemoved: event<MemberRemovedEvent>('invitations.events.member.removed.v1'),
-} as const;
+const ensureMembershipSchema = z.object({
+  userId: idSchema,
+  // Identity validated and normalised the address; here it only has to be a sane string.
+  email: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\s\p{Cc}]+$/u, 'Enter a valid email address.'),
+  organizationId: idSchema.nullable(),
+  setActiveOrganization: z.boolean(),
+  /**
+   * The `?token=` the web signup was authorized with. When given, the link is checked again in
+   * the same transaction that adds the membership: a signup racing a link reset is refused
+   * (SIGNUP_FORBIDDEN) unless it completed before the reset.
+   */
+  inviteToken: z.string().max(256).optional(),
+});
+export type EnsureMembershipRequest = z.input<typeof ensureMembershipSchema>;
+
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
+
+/**
+ * The writable fields of Label Studio's `OrganizationSerializer` (the invite token included, as
+ * there); `created_by` and anything else never reach the database. The gateway checks the same
+ * rules with Label Studio's field names and messages; these are the service's own floor.
+ */
+const updateOrganizationSchema = z.object({
+  organizationId: idSchema,
+  title: z
+    .string()
+    .trim()
+    .min(1, 'This field may not be blank.')
+    .max(1000, 'Ensure this field has no more than 1000 characters.')
+    .regex(NO_CONTROL, 'Control characters are not allowed.')
+    .optional(),
+  contactInfo: z
+    .union([z.literal(''), z.string().trim().max(254).email('Enter a valid email address.')])
+    .nullable()
+    .optional(),
+  // The token travels in a link's query string and is compared as printable ASCII.
+  token: z
+    .string()
+    .min(1, 'This field may not be blank.')
+    .max(256, 'Ensure this field has no more than 256 characters.')
+    .regex(/^[\x21-\x7e]+$/, 'Only printable characters without spaces are allowed.')
+    .optional(),
+});
+export type UpdateOrganizationRequest = z.input<typeof updateOrganizationSchema>;
+
+/** The caller's active organization's link (`/api/invite`), or one the caller is a member of. */
+const inviteLinkSchema = z
+  .object({ userId: idSchema.optional(), organizationId: idSchema.optional() })
+  .refine((value) => value.userId === undefined || value.organizationId === undefined, {
+    message: 'Give userId or organizationId, not both.',
+  });
+/** The operator's: a given organization's link, or the first organization's. */
+const operatorInviteLinkSchema = z.object({ organizationId: idSchema.optional() });
+
+const userIdSchema = z.object({ userId: idSchema });
+const organizationMemberSchema = z.object({ organizationId: idSchema, userId: idSchema });
 
 export const InvitationsSubjects = {
-  authorizeSignup: request<AuthorizeSignupRequest, AuthorizeSignupReply>('invitations.signup.authorize.v1'),
-  ensureMembership: request<EnsureMembershipRequest, MembershipContextDto>(
-    'invitations.membership.ensure.v1',
-  ),
-  getContext: request<ContextRequest, MembershipContextDto>('invitations.context.get.v1'),
-  listContexts: request<ContextListRequest, MembershipContextDto[]>('invitations.context.list.v1'),
-  listMembers: request<ListMembersRequest, MemberDto[]>('invitations.member.list.v1'),
-  getMember: request<GetMemberRequest, MemberDto>('invitations.member.get.v1'),
-  /** Forget a hard-deleted user's memberships (the organization they own keeps no owner). */
-  removeUser: request<RemoveUserRequest, Empty>('invitations.user.remove.v1'),
-  getInviteLink: request<InviteLinkRequest, InviteLinkDto>('invitations.invite-link.get.v1'),
-  resetInviteLink: request<InviteLinkRequest, InviteLinkDto>('invitations.invite-link.reset.v1'),
-  listOrganizations: request<ListOrganizationsRequest, OrganizationDto[]>('invitations.organization.list.v1'),
-  getOrganization: request<GetOrganizationRequest, OrganizationDto>('invitations.organization.get.v1'),
-  updateOrganization: request<UpdateOrganizationRequest, OrganizationDto>(
-    'invitations.organization.update.v1',
-  ),
+  authorizeSignup: request({
+    subject: 'invitations.signup.authorize.v1',
+    schema: authorizeSignupSchema,
+    reply: returns<AuthorizeSignupReply>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  ensureMembership: request({
+    subject: 'invitations.membership.ensure.v1',
+    schema: ensureMembershipSchema,
+    reply: returns<MembershipContextDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  getContext: request({
+    subject: 'invitations.context.get.v1',
+    schema: userIdSchema,
+    reply: returns<MembershipContextDto>(),
+    from: ['gateway', 'admin'],
+    servedBy: 'invitations',
+  }),
+  listContexts: request({
+    subject: 'invitations.context.list.v1',
+    schema: z.object({ userIds: userIdListSchema }),
+    reply: returns<MembershipContextDto[]>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  listMembers: request({
+    subject: 'invitations.member.list.v1',
+    schema: z.object({ organizationId: idSchema }),
+    reply: returns<MemberDto[]>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  getMember: request({
+    subject: 'invitations.member.get.v1',
+    schema: organizationMemberSchema,
+    reply: returns<MemberDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  getInviteLink: request({
+    subject: 'invitations.invite-link.get.v1',
+    schema: inviteLinkSchema,
+    reply: returns<InviteLinkDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  resetInviteLink: request({
+    subject: 'invitations.invite-link.reset.v1',
+    schema: inviteLinkSchema,
+    reply: returns<InviteLinkDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  listOrganizations: request({
+    subject: 'invitations.organization.list.v1',
+    schema: userIdSchema,
+    reply: returns<OrganizationDto[]>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  getOrganization: request({
+    subject: 'invitations.organization.get.v1',
+    schema: z.object({ organizationId: idSchema }),
+    reply: returns<OrganizationDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  updateOrganization: request({
+    subject: 'invitations.organization.update.v1',
+    schema: updateOrganizationSchema,
+    reply: returns<OrganizationDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
   /** Soft delete (Label Studio's rules: owner only, active organization only, not self). */
-  removeMember: request<RemoveMemberRequest, RemoveMemberReply>('invitations.member.remove.v1'),
+  removeMember: request({
+    subject: 'invitations.member.remove.v1',
+    schema: organizationMemberSchema,
+    reply: returns<RemoveMemberReply>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+
+  // The operator's (`label-studio …`): only the admin credentials may send these.
+  operatorEnsureMembership: request({
+    subject: 'invitations.operator.membership.ensure.v1',
+    schema: ensureMembershipSchema,
+    reply: returns<MembershipContextDto>(),
+    from: ['admin'],
+    servedBy: 'invitations',
+  }),
+  operatorGetInviteLink: request({
+    subject: 'invitations.operator.invite-link.get.v1',
+    schema: operatorInviteLinkSchema,
+    reply: returns<InviteLinkDto>(),
+    from: ['admin'],
+    servedBy: 'invitations',
+  }),
+  operatorResetInviteLink: request({
+    subject: 'invitations.operator.invite-link.reset.v1',
+    schema: operatorInviteLinkSchema,
+    reply: returns<InviteLinkDto>(),
+    from: ['admin'],
+    servedBy: 'invitations',
+  }),
+} as const;
+
+const INVITATIONS_STREAM = stream({
+  name: 'INVITATIONS',
+  subjects: 'invitations.events.>',
+  owner: 'invitations',
+  signed: true,
+});
+
+const memberRemovedSchema = z.object({
+  organizationId: idSchema,
+  userId: idSchema,
+  removedBy: idSchema.nullable(),
+  remainingActiveMemberships: z.number().int().min(0),
+  occurredAt: isoDateSchema,
+});
+export type MemberRemovedEvent = z.input<typeof memberRemovedSchema>;
+
+export const InvitationsEvents = {
+  stream: INVITATIONS_STREAM,
+  memberRemoved: event({
+    subject: 'invitations.events.member.removed.v1',
+    schema: memberRemovedSchema,
+    stream: INVITATIONS_STREAM,
+    publishedBy: ['invitations'],
+    consumers: { identity: 'identity-member-removed' },
+  }),
 } as const;

@@ -1,44 +1,8 @@
-import { request, Empty } from '../contract';
-import { IsoDate, ProfileDto } from '../users';
+import { z } from 'zod';
+import { Empty, emptySchema, ObjectStoreContract, request, returns } from '../contract';
+import { idSchema, isoDateSchema, userIdListSchema } from '../schemas';
+import { ProfileDto } from '../users';
 
-export interface EnsureProfileRequest {
-  userId: number;
-  allowNewsletters: boolean | null;
-}
-export interface GetProfileRequest {
-  userId: number;
-}
-export interface ListProfilesRequest {
-  userIds: number[];
-}
-export interface UpdateProfileRequest {
-  userId: number;
-  firstName?: string;
-  lastName?: string;
-  phone?: string;
-  allowNewsletters?: boolean | null;
-  customHotkeys?: Record<string, unknown>;
-}
-export interface RemoveProfileRequest {
-  userId: number;
-}
-
-/**
- * A new avatar for `userId`: the uploaded bytes wait in the JetStream object store
- * `AvatarUploads.bucket` under the name `upload`. Profiles decodes, checks and re-encodes them,
- * stores the result under a key of its own, and deletes the upload.
- */
-export interface SetAvatarRequest {
-  userId: number;
-  upload: string;
-}
-export interface ClearAvatarRequest {
-  userId: number;
-}
-/** `file` is the last segment of an avatar path (`/data/avatars/<file>`). */
-export interface LocateAvatarRequest {
-  file: string;
-}
 /** Where the gateway may read the image for a short while, and the type to serve it with. */
 export interface AvatarLocationDto {
   url: string;
@@ -53,30 +17,14 @@ export interface AvatarLimitsDto {
   maxBytes: number;
 }
 
-/** Coalesced activity (unsafe requests by authenticated users): the newest time per user. */
-export interface RecordActivityRequest {
-  entries: Array<{ userId: number; at: IsoDate }>;
-}
-
 export interface ProjectRefDto {
   id: number;
   title: string;
-}
-/** People page lists, scoped to one organization's projects. */
-export interface ListContributionsRequest {
-  organizationId: number;
-  userIds: number[];
-  /** At most this many projects per list (the membership detail endpoint uses 100). */
-  limit?: number;
 }
 export interface ContributionsDto {
   userId: number;
   createdProjects: ProjectRefDto[];
   contributedToProjects: ProjectRefDto[];
-}
-export interface CountContributionsRequest {
-  organizationId: number;
-  userId: number;
 }
 export interface ContributionCountsDto {
   /** Distinct projects of the organization the user annotated in. */
@@ -95,25 +43,129 @@ export const AvatarFiles = {
 } as const;
 
 /** The JetStream object store that carries avatar uploads from the gateway to profiles. */
-export const AvatarUploads = {
+export const AvatarUploads: ObjectStoreContract = {
   bucket: 'avatar-uploads',
   /** Uploads nobody picked up expire after this long. */
   ttlSeconds: 900,
-} as const;
+  writers: ['gateway'],
+  readers: ['profiles'],
+};
+
+const userIdSchema = z.object({ userId: idSchema });
+
+/** The fields stay unknown here: the use-case validates them with Label Studio's field names and messages. */
+const updateProfileSchema = z.object({
+  userId: idSchema,
+  firstName: z.unknown(),
+  lastName: z.unknown(),
+  phone: z.unknown(),
+  allowNewsletters: z.unknown(),
+  customHotkeys: z.unknown(),
+});
+
+/**
+ * A new avatar for `userId`: the uploaded bytes wait in the JetStream object store
+ * `AvatarUploads.bucket` under the name `upload`. Profiles decodes, checks and re-encodes them,
+ * stores the result under a key of its own, and deletes the upload.
+ */
+const setAvatarSchema = z.object({ userId: idSchema, upload: z.string().uuid() });
+/** `file` is the last segment of an avatar path (`/data/avatars/<file>`). */
+const locateAvatarSchema = z.object({ file: z.string().max(64) });
+/** Coalesced activity (unsafe requests by authenticated users): the newest time per user. */
+const recordActivitySchema = z.object({
+  entries: z
+    .array(z.object({ userId: idSchema, at: isoDateSchema.transform((value) => new Date(value)) }))
+    .max(10_000),
+});
+export type RecordActivityRequest = z.input<typeof recordActivitySchema>;
+
+/** People page lists, scoped to one organization's projects. */
+const listContributionsSchema = z.object({
+  organizationId: idSchema,
+  userIds: userIdListSchema,
+  /** At most this many projects per list (the membership detail endpoint uses 100). */
+  limit: z.number().int().positive().max(2_147_483_647).optional(),
+});
+export type ListContributionsRequest = z.input<typeof listContributionsSchema>;
+const countContributionsSchema = z.object({ organizationId: idSchema, userId: idSchema });
+export type CountContributionsRequest = z.input<typeof countContributionsSchema>;
 
 export const ProfilesSubjects = {
-  ensureProfile: request<EnsureProfileRequest, ProfileDto>('profiles.profile.ensure.v1'),
-  getProfile: request<GetProfileRequest, ProfileDto>('profiles.profile.get.v1'),
-  listProfiles: request<ListProfilesRequest, ProfileDto[]>('profiles.profile.list.v1'),
-  updateProfile: request<UpdateProfileRequest, ProfileDto>('profiles.profile.update.v1'),
-  removeProfile: request<RemoveProfileRequest, Empty>('profiles.profile.remove.v1'),
-  setAvatar: request<SetAvatarRequest, ProfileDto>('profiles.avatar.set.v1'),
-  clearAvatar: request<ClearAvatarRequest, ProfileDto>('profiles.avatar.clear.v1'),
-  locateAvatar: request<LocateAvatarRequest, AvatarLocationDto>('profiles.avatar.locate.v1'),
-  avatarLimits: request<Empty, AvatarLimitsDto>('profiles.avatar.limits.v1'),
-  recordActivity: request<RecordActivityRequest, Empty>('profiles.activity.record.v1'),
-  listContributions: request<ListContributionsRequest, ContributionsDto[]>('profiles.contributions.list.v1'),
-  countContributions: request<CountContributionsRequest, ContributionCountsDto>(
-    'profiles.contributions.count.v1',
-  ),
+  ensureProfile: request({
+    subject: 'profiles.profile.ensure.v1',
+    schema: z.object({ userId: idSchema, allowNewsletters: z.boolean().nullable().default(null) }),
+    reply: returns<ProfileDto>(),
+    from: ['gateway', 'admin'],
+    servedBy: 'profiles',
+  }),
+  getProfile: request({
+    subject: 'profiles.profile.get.v1',
+    schema: userIdSchema,
+    reply: returns<ProfileDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  listProfiles: request({
+    subject: 'profiles.profile.list.v1',
+    schema: z.object({ userIds: userIdListSchema }),
+    reply: returns<ProfileDto[]>(),
+    from: ['gateway', 'admin'],
+    servedBy: 'profiles',
+  }),
+  updateProfile: request({
+    subject: 'profiles.profile.update.v1',
+    schema: updateProfileSchema,
+    reply: returns<ProfileDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  setAvatar: request({
+    subject: 'profiles.avatar.set.v1',
+    schema: setAvatarSchema,
+    reply: returns<ProfileDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  clearAvatar: request({
+    subject: 'profiles.avatar.clear.v1',
+    schema: userIdSchema,
+    reply: returns<ProfileDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  locateAvatar: request({
+    subject: 'profiles.avatar.locate.v1',
+    schema: locateAvatarSchema,
+    reply: returns<AvatarLocationDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  avatarLimits: request({
+    subject: 'profiles.avatar.limits.v1',
+    schema: emptySchema,
+    reply: returns<AvatarLimitsDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  recordActivity: request({
+    subject: 'profiles.activity.record.v1',
+    schema: recordActivitySchema,
+    reply: returns<Empty>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  listContributions: request({
+    subject: 'profiles.contributions.list.v1',
+    schema: listContributionsSchema,
+    reply: returns<ContributionsDto[]>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
+  countContributions: request({
+    subject: 'profiles.contributions.count.v1',
+    schema: countContributionsSchema,
+    reply: returns<ContributionCountsDto>(),
+    from: ['gateway'],
+    servedBy: 'profiles',
+  }),
 } as const;
