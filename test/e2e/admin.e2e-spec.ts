@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect } from 'nats';
 import { Client } from 'pg';
 import { readJson, TestBrowser, tokenHeaders, UserBody } from '../support/http-client';
 import { testInfra } from '../support/infra';
-import { freePort, TestNatsServer } from '../support/nats-server';
+import { freePort } from '../support/nats-server';
 import { eventually, startTestStack, TestStack } from '../support/stack';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -79,7 +82,7 @@ describe('label-studio: the admin commands against the running system', () => {
 
   beforeAll(async () => {
     sut = await startTestStack();
-    env = { NATS_SERVERS: sut.nats.url, BUS_TIMEOUT_MS: '3000' };
+    env = { ...sut.nats.envFor('admin'), BUS_TIMEOUT_MS: '3000' };
   });
   afterAll(async () => {
     await sut?.dispose();
@@ -334,7 +337,11 @@ describe('label-studio: the admin commands against the running system', () => {
     it('when the bus cannot be reached', async () => {
       const port = await freePort();
       const result = await labelStudio(['user', '--username', OWNER], {
-        env: { NATS_SERVERS: `nats://127.0.0.1:${port}`, BUS_TIMEOUT_MS: '1500' },
+        env: {
+          NATS_SERVERS: `nats://127.0.0.1:${port}`,
+          NATS_NKEY_SEED: sut.nats.seedOf('admin'),
+          BUS_TIMEOUT_MS: '1500',
+        },
       });
       expect(result.code).not.toBe(0);
       expect(lines(result.stderr)).toEqual([
@@ -399,14 +406,11 @@ describe('the bootstrap account (LABEL_STUDIO_USERNAME / _PASSWORD / _USER_TOKEN
 });
 
 describe('label-studio start', () => {
-  let nats: TestNatsServer;
   const prefix = `e2e_start_${randomBytes(3).toString('hex')}`;
+  const stackDir = mkdtempSync(join(tmpdir(), 'ls-start-'));
 
-  beforeAll(async () => {
-    nats = await TestNatsServer.start();
-  });
   afterAll(async () => {
-    await nats?.dispose();
+    rmSync(stackDir, { recursive: true, force: true });
     const admin = new Client({ connectionString: testInfra.postgresUrl });
     await admin.connect();
     for (const app of ['identity', 'invitations', 'profiles']) {
@@ -435,7 +439,9 @@ describe('label-studio start', () => {
       {
         env: {
           ...process.env,
-          NATS_SERVERS: nats.url,
+          // The stack's state (its own NATS server and credentials) in a folder of the test's own.
+          STACK_DIR: stackDir,
+          MINIO_PORT: '0',
           POSTGRES_URL: postgres.toString(),
           DATABASE_PREFIX: prefix,
           PORT: String(port),
@@ -456,6 +462,10 @@ describe('label-studio start', () => {
     try {
       await eventually(async () => (stdout.includes('running at') ? true : undefined), 60_000);
       expect(stdout).toContain(`Label Studio is running at http://127.0.0.1:${port}`);
+      // Its own NATS server, which refuses anyone without credentials.
+      const natsUrl = /^NATS: (nats:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+      expect(natsUrl).toBeDefined();
+      await expect(connect({ servers: natsUrl, reconnect: false })).rejects.toThrow(/Authorization/i);
       const me = await fetch(`http://127.0.0.1:${port}/api/current-user/whoami`, {
         headers: tokenHeaders(token),
       });

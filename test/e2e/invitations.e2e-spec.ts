@@ -538,7 +538,7 @@ describe('invitation links, signup restriction, organizations and people', () =>
 
     beforeAll(async () => {
       sut = await startTestStack({ LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK: 'true' });
-      bus = new BusClient({ name: 'e2e-operator', servers: [sut.nats.url], timeoutMs: 5_000 });
+      bus = new BusClient(sut.nats.settingsFor('admin'));
       await bus.connect();
     });
     afterAll(async () => {
@@ -555,16 +555,16 @@ describe('invitation links, signup restriction, organizations and people', () =>
 
     it('admits only the current link of the organization the operator made', async () => {
       // The first account comes from the operator, not the signup page (Label Studio's CLI).
-      const { account } = await bus.request(
-        IdentitySubjects.register,
-        { email: 'owner@example.com', password: PASSWORD, organizationId: null },
-        { caller: 'admin' },
-      );
-      await bus.request(
-        InvitationsSubjects.ensureMembership,
-        { userId: account.id, email: account.email, organizationId: null, setActiveOrganization: true },
-        { caller: 'admin' },
-      );
+      const { account } = await bus.request(IdentitySubjects.provisionAccount, {
+        email: 'owner@example.com',
+        password: PASSWORD,
+      });
+      await bus.request(InvitationsSubjects.operatorEnsureMembership, {
+        userId: account.id,
+        email: account.email,
+        organizationId: null,
+        setActiveOrganization: true,
+      });
       owner = new TestBrowser(sut.baseUrl);
       expect((await owner.login('owner@example.com', PASSWORD)).status).toBe(302);
       organizationId = (await whoami(owner)).active_organization!;

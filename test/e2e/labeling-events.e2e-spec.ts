@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { connect } from 'nats';
+import { natsConnectionOptions } from '@app/bus';
 import { readJson, TestBrowser, UserBody } from '../support/http-client';
 import { eventually, startTestStack, TestStack } from '../support/stack';
 
@@ -69,7 +70,7 @@ describe('labeling events published with the CLI, on the People page', () => {
   /** `label-studio labeling_event …` as a process against the test stack's NATS. */
   function labelStudio(args: string[]): Promise<CliResult> {
     const child = spawn(process.execPath, [LABEL_STUDIO, 'labeling_event', ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent', NATS_SERVERS: sut.nats.url, BUS_TIMEOUT_MS: '3000' },
+      env: { ...process.env, LOG_LEVEL: 'silent', ...sut.nats.envFor('admin'), BUS_TIMEOUT_MS: '3000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -351,7 +352,7 @@ describe('labeling events published with the CLI, on the People page', () => {
   });
 
   it('refuses bad input with one line and a failure status, publishing nothing', async () => {
-    const nc = await connect({ servers: sut.nats.url });
+    const nc = await connect(natsConnectionOptions(sut.nats.settingsFor('profiles')));
     const jsm = await nc.jetstreamManager();
     const messages = async () => (await jsm.streams.info('LABELING')).state.messages;
     try {

@@ -94,7 +94,7 @@ async function png(width: number, height: number): Promise<Buffer> {
 async function labelingEvent(sut: TestStack, kind: string, options: Record<string, string | number>) {
   const args = [kind, ...Object.entries(options).flatMap(([name, value]) => [`--${name}`, String(value)])];
   await promisify(execFile)(process.execPath, [LABEL_STUDIO, 'labeling_event', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', NATS_SERVERS: sut.nats.url, BUS_TIMEOUT_MS: '3000' },
+    env: { ...process.env, LOG_LEVEL: 'silent', ...sut.nats.envFor('admin'), BUS_TIMEOUT_MS: '3000' },
     timeout: 30_000,
   });
 }

@@ -1,13 +1,27 @@
 import { ConfigError } from '@app/config';
-import { loadIdentityConfig } from './config';
+import { configTestBus } from '../../../test/support/bus-env';
+import { loadIdentityConfig as loadConfigOf } from './config';
 
 const SECRET = 'k'.repeat(32);
+/** The service's own NATS credentials and the publishers' public keys: required, no fallback. */
+const bus = configTestBus();
+const SEED = bus.seed;
+afterAll(() => bus.dispose());
+const loadIdentityConfig = (env: Record<string, string | undefined>) => loadConfigOf({ ...bus.env, ...env });
 
 describe('identity configuration', () => {
   it('has the documented defaults', () => {
     expect(loadIdentityConfig({ SECRET_KEY: SECRET })).toMatchObject({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ls_identity',
       NATS_SERVERS: ['nats://127.0.0.1:4222'],
+      nats: {
+        app: 'identity',
+        servers: ['nats://127.0.0.1:4222'],
+        seed: SEED,
+        tlsCaFile: undefined,
+        publicKeys: bus.publicKeys,
+        timeoutMs: 5000,
+      },
       HEALTH_PORT: 8081,
       BCRYPT_COST: 12,
       SESSION_MAX_AGE_SECONDS: 14 * 24 * 3600,
@@ -20,6 +34,42 @@ describe('identity configuration', () => {
   it('requires SECRET_KEY, with no built-in fallback', () => {
     expect(() => loadIdentityConfig({})).toThrow(/SECRET_KEY is required/);
     expect(() => loadIdentityConfig({ SECRET_KEY: 'short' })).toThrow(ConfigError);
+  });
+
+  it("refuses to start without the publishers' public keys, or with a file that does not hold them", () => {
+    expect(() => loadConfigOf({ SECRET_KEY: SECRET, NATS_NKEY_SEED: SEED })).toThrow(
+      expect.objectContaining({
+        constructor: ConfigError,
+        message: expect.stringContaining('NATS_PUBLIC_KEYS_FILE'),
+      }),
+    );
+    expect(() =>
+      loadConfigOf({
+        SECRET_KEY: SECRET,
+        ...bus.env,
+        NATS_PUBLIC_KEYS_FILE: `${bus.publicKeysFile}.missing`,
+      }),
+    ).toThrow(/NATS_PUBLIC_KEYS_FILE: cannot read/);
+    expect(() =>
+      loadConfigOf({ SECRET_KEY: SECRET, ...bus.env, NATS_PUBLIC_KEYS_FILE: bus.invalidPublicKeysFile }),
+    ).toThrow(/NATS_PUBLIC_KEYS_FILE: .* must map app names to public nkeys/);
+  });
+
+  it('refuses to start without its NATS seed, or with one that is not a user seed, naming NATS_NKEY_SEED', () => {
+    expect(() => loadConfigOf({ SECRET_KEY: SECRET, NATS_PUBLIC_KEYS_FILE: bus.publicKeysFile })).toThrow(
+      expect.objectContaining({
+        constructor: ConfigError,
+        message: expect.stringContaining('NATS_NKEY_SEED'),
+      }),
+    );
+    for (const seed of ['not-a-seed', SEED.slice(0, -1), SEED.replace(/^SU/, 'SA')]) {
+      expect(() => loadConfigOf({ SECRET_KEY: SECRET, ...bus.env, NATS_NKEY_SEED: seed })).toThrow(
+        expect.objectContaining({
+          constructor: ConfigError,
+          message: expect.stringContaining('NATS_NKEY_SEED must be a NATS user seed'),
+        }),
+      );
+    }
   });
 
   it.each(['3', '16', 'twelve'])('refuses BCRYPT_COST=%s, naming the variable', (cost) => {

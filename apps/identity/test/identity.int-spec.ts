@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { connect, JSONCodec, NatsConnection } from 'nats';
+import { JSONCodec, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { BusClient, BusError } from '@app/bus';
 import {
@@ -17,6 +17,7 @@ import {
 } from '@app/contracts';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
+import { connectAsObserver, RawBus } from '../../../test/support/raw-bus';
 import { IdentityConfig, loadIdentityConfig } from '../src/config';
 import { startIdentity } from '../src/start-identity';
 import { findSecretFields } from './secret-fields';
@@ -35,18 +36,22 @@ describe('identity service over NATS with real Postgres', () => {
   let db: TestDatabase;
   let nats: TestNatsServer;
   let app: INestApplication;
+  /** The gateway, as the services see it: gateway-facing subjects only, the signed-in caller in a header. */
   let bus: BusClient;
+  /** The operator's CLI: the operator subjects only. */
+  let operator: BusClient;
   let sql: Client;
   let config: IdentityConfig;
   const replies: unknown[] = [];
 
   /** Every successful reply is kept, to check at the end that none carries a secret. */
-  async function call<C extends RequestContract<unknown, unknown>>(
+  async function call<C extends RequestContract>(
     contract: C,
     payload: RequestOf<C>,
-    caller?: number | 'admin',
+    caller?: number,
   ): Promise<ReplyOf<C>> {
-    const reply = await bus.request(contract, payload, { caller });
+    const client = contract.from.includes('gateway') ? bus : operator;
+    const reply = await client.request(contract, payload, { caller });
     replies.push(reply);
     return reply;
   }
@@ -69,7 +74,7 @@ describe('identity service over NATS with real Postgres', () => {
     [db, nats] = await Promise.all([createTestDatabase('identity'), TestNatsServer.start()]);
     config = loadIdentityConfig({
       DATABASE_URL: db.url,
-      NATS_SERVERS: nats.url,
+      ...nats.envFor('identity'),
       LOG_LEVEL: 'silent',
       HEALTH_PORT: '0',
       SECRET_KEY: randomBytes(32).toString('base64'),
@@ -78,14 +83,16 @@ describe('identity service over NATS with real Postgres', () => {
       LOGIN_MAX_ATTEMPTS_PER_CLIENT: String(CLIENT_LIMIT),
     });
     app = await startIdentity(config, { host: '127.0.0.1' });
-    bus = new BusClient({ name: 'identity-test', servers: [nats.url], timeoutMs: 10_000 });
-    await bus.connect();
+    bus = new BusClient(nats.settingsFor('gateway', 10_000));
+    operator = new BusClient(nats.settingsFor('admin', 10_000));
+    await Promise.all([bus.connect(), operator.connect()]);
     sql = new Client({ connectionString: db.url });
     await sql.connect();
   });
 
   afterAll(async () => {
     await bus?.close();
+    await operator?.close();
     await app?.close();
     await sql?.end();
     await nats?.dispose();
@@ -170,7 +177,7 @@ describe('identity service over NATS with real Postgres', () => {
 
     it('publishes user.registered to JetStream through the outbox', async () => {
       const { account } = await register({ allowNewsletters: true, organizationId: 7 });
-      const nc: NatsConnection = await connect({ servers: nats.url });
+      const nc: NatsConnection = await connectAsObserver(nats);
       try {
         const jsm = await nc.jetstreamManager();
         const codec = JSONCodec<UserRegisteredEvent>();
@@ -178,7 +185,7 @@ describe('identity service over NATS with real Postgres', () => {
         let event: UserRegisteredEvent | undefined;
         while (!event && Date.now() < deadline) {
           try {
-            const message = await jsm.streams.getMessage(IdentityEvents.stream, {
+            const message = await jsm.streams.getMessage(IdentityEvents.stream.name, {
               last_by_subj: IdentityEvents.userRegistered.subject,
             });
             const payload = codec.decode(message.data);
@@ -384,8 +391,9 @@ describe('identity service over NATS with real Postgres', () => {
 
     it('reset: the old key fails at once, the new one works and is what getToken shows', async () => {
       const { account } = await register();
-      const { token: old } = await call(IdentitySubjects.getToken, { userId: account.id });
-      const { token: fresh } = await call(IdentitySubjects.resetToken, { userId: account.id }, account.id);
+      const { token: old } = await call(IdentitySubjects.getOwnToken, {}, account.id);
+      await expect(call(IdentitySubjects.getToken, { userId: account.id })).resolves.toEqual({ token: old });
+      const { token: fresh } = await call(IdentitySubjects.resetOwnToken, {}, account.id);
       expect(fresh).not.toBe(old);
       const error = await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key: old }));
       expect(error).toMatchObject({ code: ErrorCode.Unauthenticated, message: 'Invalid token.' });
@@ -395,11 +403,51 @@ describe('identity service over NATS with real Postgres', () => {
       await expect(call(IdentitySubjects.getToken, { userId: account.id })).resolves.toEqual({
         token: fresh,
       });
+      await expect(call(IdentitySubjects.getOwnToken, {}, account.id)).resolves.toEqual({ token: fresh });
       const { rows } = await sql.query(
         `SELECT actor FROM audit_log WHERE action = 'token.reset' AND subject_user_id = $1`,
         [account.id],
       );
       expect(rows).toEqual([{ actor: String(account.id) }]);
+    });
+
+    it("gives the gateway only the signed-in caller's own token, and another's to the operator alone", async () => {
+      const { account } = await register();
+      for (const contract of [IdentitySubjects.getOwnToken, IdentitySubjects.resetOwnToken]) {
+        expect((await busErrorOf(bus.request(contract, {}))).toPayload()).toEqual({
+          code: ErrorCode.Unauthenticated,
+          message: 'Authentication credentials were not provided.',
+        });
+      }
+      // Naming a user is the operator's subject: the gateway's client will not send it, nor NATS.
+      expect((await busErrorOf(bus.request(IdentitySubjects.getToken, { userId: account.id }))).code).toBe(
+        ErrorCode.Internal,
+      );
+      const gateway = await RawBus.connect(nats, 'gateway');
+      try {
+        for (const contract of [IdentitySubjects.getToken, IdentitySubjects.resetToken]) {
+          const refused = await gateway.failureOf(
+            contract.subject,
+            { userId: account.id },
+            { caller: account.id },
+          );
+          expect(refused.code).toBe('PERMISSIONS_VIOLATION');
+        }
+        // A caller header that is not a user id is no caller at all ('admin' is nobody now).
+        const asAdmin = await gateway.failureOf(
+          IdentitySubjects.getOwnToken.subject,
+          {},
+          { caller: 'admin' },
+        );
+        expect(asAdmin.code).toBe(ErrorCode.Unauthenticated);
+      } finally {
+        await gateway.close();
+      }
+      const { rows } = await sql.query(
+        `SELECT 1 FROM audit_log WHERE action = 'token.reset' AND subject_user_id = $1`,
+        [account.id],
+      );
+      expect(rows).toEqual([]);
     });
 
     it('tells an inactive user apart from an unknown key', async () => {
@@ -411,7 +459,9 @@ describe('identity service over NATS with real Postgres', () => {
     });
 
     it('answers NotFound when resetting the token of an unknown user', async () => {
-      const error = await busErrorOf(bus.request(IdentitySubjects.resetToken, { userId: 2_000_000_000 }));
+      const error = await busErrorOf(
+        operator.request(IdentitySubjects.resetToken, { userId: 2_000_000_000 }),
+      );
       expect(error).toMatchObject({ code: ErrorCode.NotFound, message: 'No User matches the given query.' });
     });
   });
@@ -447,6 +497,20 @@ describe('identity service over NATS with real Postgres', () => {
       );
       expect(malformed.code).toBe(ErrorCode.ValidationFailed);
       expect(malformed.fields).toHaveProperty('userId');
+      // The service checks too, whatever a sender's client let through.
+      const gateway = await RawBus.connect(nats, 'gateway');
+      try {
+        const answer = await gateway.failureOf(IdentitySubjects.getAccount.subject, { userId: 'abc' });
+        expect(answer).toBeInstanceOf(BusError);
+        expect((answer as BusError).code).toBe(ErrorCode.ValidationFailed);
+        expect((answer as BusError).fields).toHaveProperty('userId');
+        const tooMany = await gateway.failureOf(IdentitySubjects.listAccounts.subject, {
+          userIds: Array.from({ length: 1001 }, (_, i) => i + 1),
+        });
+        expect(tooMany.code).toBe(ErrorCode.ValidationFailed);
+      } finally {
+        await gateway.close();
+      }
       const tooMany = await busErrorOf(
         bus.request(IdentitySubjects.listAccounts, {
           userIds: Array.from({ length: 1001 }, (_, i) => i + 1),

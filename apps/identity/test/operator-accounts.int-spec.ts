@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { connect, NatsConnection } from 'nats';
+import { JSONCodec, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { ConfigError } from '@app/config';
@@ -14,6 +14,7 @@ import {
 } from '@app/contracts';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
+import { connectAs, connectAsObserver, publishUnchecked, RawBus } from '../../../test/support/raw-bus';
 import { ProvisionAccountUseCase } from '../src/accounts/provision-account.usecase';
 import { BootstrapAccount } from '../src/bootstrap/bootstrap-account';
 import { loadIdentityConfig } from '../src/config';
@@ -37,7 +38,7 @@ async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10
 
 const identityEnv = (db: TestDatabase, nats: TestNatsServer, extra: Record<string, string> = {}) => ({
   DATABASE_URL: db.url,
-  NATS_SERVERS: nats.url,
+  ...nats.envFor('identity'),
   LOG_LEVEL: 'silent',
   HEALTH_PORT: '0',
   SECRET_KEY: 'operator-accounts-test-secret-key-0123456789',
@@ -49,7 +50,10 @@ describe('identity: the operator’s account messages', () => {
   let db: TestDatabase;
   let nats: TestNatsServer;
   let app: INestApplication;
+  /** The gateway: sign-in and authentication, to see what the operator's changes do. */
   let bus: BusClient;
+  /** The operator's CLI, with the admin credentials: the only sender of the operator subjects. */
+  let operator: BusClient;
   let sql: Client;
   const replies: unknown[] = [];
 
@@ -60,11 +64,11 @@ describe('identity: the operator’s account messages', () => {
   };
   const provision = (overrides: Partial<ProvisionAccountRequest> = {}) =>
     admin(
-      bus.request(
-        IdentitySubjects.provisionAccount,
-        { email: anEmail(), password: aPassword(), ...overrides },
-        { caller: 'admin' },
-      ),
+      operator.request(IdentitySubjects.provisionAccount, {
+        email: anEmail(),
+        password: aPassword(),
+        ...overrides,
+      }),
     );
   const login = (email: string, password: string) =>
     bus.request(IdentitySubjects.login, { email, password, persistent: true, clientIp: '192.0.2.9' });
@@ -79,14 +83,16 @@ describe('identity: the operator’s account messages', () => {
   beforeAll(async () => {
     [db, nats] = await Promise.all([createTestDatabase('identity_operator'), TestNatsServer.start()]);
     app = await startIdentity(loadIdentityConfig(identityEnv(db, nats)), { host: '127.0.0.1' });
-    bus = new BusClient({ name: 'operator-test', servers: [nats.url], timeoutMs: 10_000 });
-    await bus.connect();
+    bus = new BusClient(nats.settingsFor('gateway', 10_000));
+    operator = new BusClient(nats.settingsFor('admin', 10_000));
+    await Promise.all([bus.connect(), operator.connect()]);
     sql = new Client({ connectionString: db.url });
     await sql.connect();
   });
 
   afterAll(async () => {
     await bus?.close();
+    await operator?.close();
     await app?.close();
     await sql?.end();
     await nats?.dispose();
@@ -106,7 +112,9 @@ describe('identity: the operator’s account messages', () => {
       await expect(bus.request(IdentitySubjects.authenticateToken, { key: token })).resolves.toMatchObject({
         userId: reply.account.id,
       });
-      await expect(bus.request(IdentitySubjects.getToken, { userId: reply.account.id })).resolves.toEqual({
+      await expect(
+        operator.request(IdentitySubjects.getToken, { userId: reply.account.id }),
+      ).resolves.toEqual({
         token,
       });
       const events = await sql.query(
@@ -124,7 +132,7 @@ describe('identity: the operator’s account messages', () => {
     it('generates Label Studio’s 40-hex token when none is chosen, and the password logs in', async () => {
       const password = aPassword();
       const { account } = await provision({ password });
-      const { token } = await bus.request(IdentitySubjects.getToken, { userId: account.id });
+      const { token } = await operator.request(IdentitySubjects.getToken, { userId: account.id });
       expect(token).toMatch(/^[0-9a-f]{40}$/);
       await expect(login(account.email, password)).resolves.toMatchObject({ account: { id: account.id } });
     });
@@ -133,7 +141,7 @@ describe('identity: the operator’s account messages', () => {
       const email = anEmail();
       const password = aPassword();
       const first = await provision({ email, password });
-      const { token } = await bus.request(IdentitySubjects.getToken, { userId: first.account.id });
+      const { token } = await operator.request(IdentitySubjects.getToken, { userId: first.account.id });
       const before = await sql.query('SELECT * FROM account WHERE id = $1', [first.account.id]);
 
       const again = await provision({ email: email.toUpperCase(), password: aPassword(), token: aToken() });
@@ -141,7 +149,9 @@ describe('identity: the operator’s account messages', () => {
       expect((await sql.query('SELECT * FROM account WHERE id = $1', [first.account.id])).rows).toEqual(
         before.rows,
       );
-      await expect(bus.request(IdentitySubjects.getToken, { userId: first.account.id })).resolves.toEqual({
+      await expect(
+        operator.request(IdentitySubjects.getToken, { userId: first.account.id }),
+      ).resolves.toEqual({
         token,
       });
       await expect(login(email, password)).resolves.toBeDefined();
@@ -188,14 +198,24 @@ describe('identity: the operator’s account messages', () => {
     });
 
     it('is the operator’s path only: a signed-in user may not provision', async () => {
+      const email = anEmail();
+      // The gateway's client will not send an operator subject, and NATS refuses it to the gateway.
       const error = await busErrorOf(
-        bus.request(
-          IdentitySubjects.provisionAccount,
-          { email: anEmail(), password: aPassword() },
-          { caller: 7 },
-        ),
+        bus.request(IdentitySubjects.provisionAccount, { email, password: aPassword() }, { caller: 7 }),
       );
-      expect(error.code).toBe(ErrorCode.Forbidden);
+      expect(error.code).toBe(ErrorCode.Internal);
+      const gateway = await RawBus.connect(nats, 'gateway');
+      try {
+        const refused = await gateway.failureOf(
+          IdentitySubjects.provisionAccount.subject,
+          { email, password: aPassword() },
+          { caller: 7 },
+        );
+        expect(refused.code).toBe('PERMISSIONS_VIOLATION');
+      } finally {
+        await gateway.close();
+      }
+      expect((await sql.query('SELECT 1 FROM account WHERE email = $1', [email])).rows).toHaveLength(0);
     });
 
     it('creates exactly one account when several replicas provision one email at once', async () => {
@@ -216,7 +236,7 @@ describe('identity: the operator’s account messages', () => {
     it('finds by normalised email', async () => {
       const { account } = await provision();
       await expect(
-        admin(bus.request(IdentitySubjects.findAccount, { email: ` ${account.email.toUpperCase()}\n` })),
+        admin(operator.request(IdentitySubjects.findAccount, { email: ` ${account.email.toUpperCase()}\n` })),
       ).resolves.toEqual(account);
     });
 
@@ -228,7 +248,7 @@ describe('identity: the operator’s account messages', () => {
       `${'x'.repeat(300)}@example.com`,
       "'; --",
     ])('answers NotFound for %j', async (email) => {
-      const error = await busErrorOf(bus.request(IdentitySubjects.findAccount, { email }));
+      const error = await busErrorOf(operator.request(IdentitySubjects.findAccount, { email }));
       expect(error.toPayload()).toEqual({
         code: ErrorCode.NotFound,
         message: 'No User matches the given query.',
@@ -238,12 +258,12 @@ describe('identity: the operator’s account messages', () => {
     it('lists every account in pages ordered by id', async () => {
       await provision();
       await provision();
-      const all = await admin(bus.request(IdentitySubjects.listAllAccounts, { offset: 0, limit: 1000 }));
+      const all = await admin(operator.request(IdentitySubjects.listAllAccounts, { offset: 0, limit: 1000 }));
       const ids = all.map((a) => a.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
       const { rows } = await sql.query('SELECT count(*)::int AS n FROM account');
       expect(all).toHaveLength(rows[0].n);
-      const page = await bus.request(IdentitySubjects.listAllAccounts, { offset: 1, limit: 2 });
+      const page = await operator.request(IdentitySubjects.listAllAccounts, { offset: 1, limit: 2 });
       expect(page.map((a) => a.id)).toEqual(ids.slice(1, 3));
     });
 
@@ -252,7 +272,7 @@ describe('identity: the operator’s account messages', () => {
       { offset: 0, limit: 0 },
       { offset: -1, limit: 10 },
     ])('refuses the page %j', async (page) => {
-      expect((await busErrorOf(bus.request(IdentitySubjects.listAllAccounts, page))).code).toBe(
+      expect((await busErrorOf(operator.request(IdentitySubjects.listAllAccounts, page))).code).toBe(
         ErrorCode.ValidationFailed,
       );
     });
@@ -267,18 +287,15 @@ describe('identity: the operator’s account messages', () => {
       const bystander = await login(other.account.email, 'unused').catch(() => undefined);
       expect(bystander).toBeUndefined();
       const otherPassword = aPassword();
-      await bus.request(IdentitySubjects.setPassword, { userId: other.account.id, password: otherPassword });
+      await operator.request(IdentitySubjects.setPassword, {
+        userId: other.account.id,
+        password: otherPassword,
+      });
       const otherSession = await login(other.account.email, otherPassword);
 
       const fresh = aPassword();
       await expect(
-        admin(
-          bus.request(
-            IdentitySubjects.setPassword,
-            { userId: account.id, password: fresh },
-            { caller: 'admin' },
-          ),
-        ),
+        admin(operator.request(IdentitySubjects.setPassword, { userId: account.id, password: fresh })),
       ).resolves.toEqual({});
 
       for (const { session } of sessions) {
@@ -304,7 +321,7 @@ describe('identity: the operator’s account messages', () => {
     ])('refuses %j with %s', async (password, message) => {
       const { account } = await provision();
       const error = await busErrorOf(
-        bus.request(IdentitySubjects.setPassword, { userId: account.id, password }),
+        operator.request(IdentitySubjects.setPassword, { userId: account.id, password }),
       );
       expect(error.toPayload()).toEqual({
         code: ErrorCode.ValidationFailed,
@@ -318,7 +335,7 @@ describe('identity: the operator’s account messages', () => {
         email: `johnsmith.${randomBytes(2).toString('hex')}@example.com`,
       });
       const error = await busErrorOf(
-        bus.request(IdentitySubjects.setPassword, { userId: account.id, password: account.email }),
+        operator.request(IdentitySubjects.setPassword, { userId: account.id, password: account.email }),
       );
       expect(error.message).toBe('The password is too similar to the email address.');
     });
@@ -328,7 +345,7 @@ describe('identity: the operator’s account messages', () => {
       const { account } = await provision({ password });
       const { session } = await login(account.email, password);
       const error = await busErrorOf(
-        bus.request(IdentitySubjects.setPassword, { userId: account.id, password }),
+        operator.request(IdentitySubjects.setPassword, { userId: account.id, password }),
       );
       expect(error.toPayload()).toMatchObject({
         code: ErrorCode.ValidationFailed,
@@ -346,13 +363,13 @@ describe('identity: the operator’s account messages', () => {
         organizationId: 1,
       });
       const password = aPassword();
-      await bus.request(IdentitySubjects.setPassword, { userId: created.id, password });
+      await operator.request(IdentitySubjects.setPassword, { userId: created.id, password });
       await expect(login(created.email, password)).resolves.toBeDefined();
     });
 
     it('answers NotFound for an unknown user', async () => {
       const error = await busErrorOf(
-        bus.request(IdentitySubjects.setPassword, { userId: 2_000_000_000, password: aPassword() }),
+        operator.request(IdentitySubjects.setPassword, { userId: 2_000_000_000, password: aPassword() }),
       );
       expect(error.code).toBe(ErrorCode.NotFound);
     });
@@ -366,7 +383,7 @@ describe('identity: the operator’s account messages', () => {
       const { session } = await login(account.email, password);
 
       const off = await admin(
-        bus.request(IdentitySubjects.setActive, { userId: account.id, active: false }, { caller: 'admin' }),
+        operator.request(IdentitySubjects.setActive, { userId: account.id, active: false }),
       );
       expect(off).toEqual({ ...account, isActive: false, lastLogin: expect.any(String) });
       expect(await busErrorOf(bus.request(IdentitySubjects.authenticateToken, { key: token }))).toMatchObject(
@@ -380,20 +397,12 @@ describe('identity: the operator’s account messages', () => {
       expect((await busErrorOf(login(account.email, password))).code).toBe(ErrorCode.LoginFailed);
 
       // Idempotent: a second deactivation changes and records nothing.
-      await bus.request(
-        IdentitySubjects.setActive,
-        { userId: account.id, active: false },
-        { caller: 'admin' },
-      );
+      await operator.request(IdentitySubjects.setActive, { userId: account.id, active: false });
       expect(await auditOf(account.id, 'account.deactivate')).toEqual([
         { actor: 'admin', details: { reason: 'operator', sessionsEnded: 1 } },
       ]);
 
-      const on = await bus.request(
-        IdentitySubjects.setActive,
-        { userId: account.id, active: true },
-        { caller: 'admin' },
-      );
+      const on = await operator.request(IdentitySubjects.setActive, { userId: account.id, active: true });
       expect(on.isActive).toBe(true);
       await expect(bus.request(IdentitySubjects.authenticateToken, { key: token })).resolves.toMatchObject({
         userId: account.id,
@@ -403,20 +412,21 @@ describe('identity: the operator’s account messages', () => {
 
     it('answers NotFound for an unknown user', async () => {
       const error = await busErrorOf(
-        bus.request(IdentitySubjects.setActive, { userId: 2_000_000_000, active: false }),
+        operator.request(IdentitySubjects.setActive, { userId: 2_000_000_000, active: false }),
       );
       expect(error.code).toBe(ErrorCode.NotFound);
     });
   });
 
   describe('invitations’ member-removed events', () => {
+    /** Invitations, with its own credentials: the publisher of member-removed and its stream's owner. */
     let nc: NatsConnection;
     let sequence = 0;
-    const spec = { stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects };
     const publish = async (event: Partial<MemberRemovedEvent> & { userId: number }) => {
       await publishEvent(
         nc,
-        InvitationsEvents.memberRemoved.subject,
+        nats.settingsFor('invitations'),
+        InvitationsEvents.memberRemoved,
         {
           organizationId: 1,
           removedBy: 1,
@@ -432,8 +442,8 @@ describe('identity: the operator’s account messages', () => {
         ?.is_active as boolean;
 
     beforeAll(async () => {
-      nc = await connect({ servers: nats.url });
-      await ensureStream(nc, spec);
+      nc = await connectAs(nats, 'invitations');
+      await ensureStream(nc, InvitationsEvents.stream);
     });
     afterAll(async () => {
       await nc?.close();
@@ -460,8 +470,10 @@ describe('identity: the operator’s account messages', () => {
       const removed = await provision();
       await publish({ userId: kept.account.id, remainingActiveMemberships: 1 });
       await publish({ userId: 2_000_000_000 });
-      await publishEvent(
+      await publishUnchecked(
         nc,
+        nats,
+        'invitations',
         InvitationsEvents.memberRemoved.subject,
         { nonsense: true },
         `bad-${randomBytes(4).toString('hex')}`,
@@ -470,6 +482,79 @@ describe('identity: the operator’s account messages', () => {
       // Events are handled in order: once the last one took effect, the earlier ones were handled.
       await eventually(async () => ((await isActive(removed.account.id)) === false ? true : undefined));
       expect(await isActive(kept.account.id)).toBe(true);
+    });
+
+    it('ignores a member-removed event its publisher did not sign', async () => {
+      const target = await provision();
+      const removed = await provision();
+      const payload = {
+        organizationId: 1,
+        userId: target.account.id,
+        removedBy: 1,
+        remainingActiveMemberships: 0,
+        occurredAt: new Date().toISOString(),
+      };
+      const data = JSONCodec().encode(payload);
+      const observer = await connectAsObserver(nats);
+      try {
+        // Unsigned (what a reply aimed at the stream would look like), then signed by another app.
+        await observer.jetstream().publish(InvitationsEvents.memberRemoved.subject, data, {
+          msgID: `unsigned-${randomBytes(4).toString('hex')}`,
+        });
+        await publishUnchecked(
+          observer,
+          nats,
+          'gateway',
+          InvitationsEvents.memberRemoved.subject,
+          payload,
+          `forged-${randomBytes(4).toString('hex')}`,
+        );
+      } finally {
+        await observer.close();
+      }
+      await publish({ userId: removed.account.id });
+      await eventually(async () => ((await isActive(removed.account.id)) === false ? true : undefined));
+      expect(await isActive(target.account.id)).toBe(true);
+    });
+
+    it('deactivates at once when invitations asks, as the event would', async () => {
+      const password = aPassword();
+      const { account } = await provision({ password });
+      const { session } = await login(account.email, password);
+      const invitations = new BusClient(nats.settingsFor('invitations', 10_000));
+      await invitations.connect();
+      try {
+        const request = { userId: account.id, removedBy: 1 };
+        await expect(invitations.request(IdentitySubjects.deactivateRemovedMember, request)).resolves.toEqual(
+          {},
+        );
+        await expect(invitations.request(IdentitySubjects.deactivateRemovedMember, request)).resolves.toEqual(
+          {},
+        );
+        await expect(
+          invitations.request(IdentitySubjects.deactivateRemovedMember, {
+            userId: 2_000_000_000,
+            removedBy: null,
+          }),
+        ).resolves.toEqual({});
+      } finally {
+        await invitations.close();
+      }
+      expect(await isActive(account.id)).toBe(false);
+      expect(
+        (await busErrorOf(bus.request(IdentitySubjects.authenticateSession, { key: session.key }))).code,
+      ).toBe(ErrorCode.Unauthenticated);
+      expect(await auditOf(account.id, 'account.deactivate')).toEqual([
+        { actor: '1', details: { reason: 'membership-removed', sessionsEnded: 1 } },
+      ]);
+      // Only invitations may ask.
+      expect(
+        (
+          await busErrorOf(
+            bus.request(IdentitySubjects.deactivateRemovedMember, { userId: 1, removedBy: null }),
+          )
+        ).code,
+      ).toBe(ErrorCode.Internal);
     });
   });
 
@@ -522,7 +607,7 @@ describe('identity: the bootstrap account from LABEL_STUDIO_USERNAME', () => {
       { actor: null, details: { email: 'owner@example.com', source: 'environment', chosenToken: true } },
     ]);
 
-    const bus = new BusClient({ name: 'bootstrap-test', servers: [nats.url], timeoutMs: 10_000 });
+    const bus = new BusClient(nats.settingsFor('gateway', 10_000));
     await bus.connect();
     try {
       await expect(

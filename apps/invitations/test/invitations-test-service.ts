@@ -1,26 +1,27 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { InvitationsEvents, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
+import { BusApp, InvitationsEvents, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
 import { bootstrapService, BusClient, BusError } from '@app/bus';
 import { OutboxRelay } from '@app/database';
-import { freePort } from '../../../test/support/nats-server';
-import { InvitationsConfig } from '../src/config';
+import { freePort, TestNatsServer } from '../../../test/support/nats-server';
+import { InvitationsConfig, loadInvitationsConfig } from '../src/config';
 import { inviteTokenDigest, newInviteToken } from '../src/organizations/invite-token';
 import { IdentityEventsConsumer } from '../src/events/identity-events.consumer';
 import { invitationsServiceModule } from '../src/invitations.module';
 
+/** The service's configuration for a test: its database, and the test's NATS as `invitations`. */
 export function testConfig(
   databaseUrl: string,
-  natsUrl: string,
+  nats: TestNatsServer,
   overrides: Partial<InvitationsConfig['signup']> = {},
 ): InvitationsConfig {
-  return {
-    databaseUrl,
-    healthPort: 0,
-    nats: { servers: [natsUrl], timeoutMs: 5_000 },
-    logLevel: 'silent',
-    signup: { disableSignupWithoutLink: false, ...overrides },
-  };
+  const config = loadInvitationsConfig({
+    ...nats.envFor('invitations'),
+    DATABASE_URL: databaseUrl,
+    HEALTH_PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
+  return { ...config, signup: { ...config.signup, ...overrides } };
 }
 
 export interface RunningInvitations {
@@ -34,28 +35,28 @@ export async function startInvitations(config: InvitationsConfig): Promise<Runni
   const healthPort = await freePort();
   const app = await bootstrapService({
     module: invitationsServiceModule(config),
-    queue: 'invitations',
-    servers: config.nats.servers,
+    bus: config.nats,
     healthPort,
     host: '127.0.0.1',
   });
-  app.get(OutboxRelay).start({ stream: InvitationsEvents.stream, subjects: InvitationsEvents.subjects });
+  app.get(OutboxRelay).start(InvitationsEvents.stream);
   await app.get(IdentityEventsConsumer).start();
   return { app, healthUrl: `http://127.0.0.1:${healthPort}/health`, stop: () => app.close() };
 }
 
-export async function connectClient(natsUrl: string): Promise<BusClient> {
-  const client = new BusClient({ name: 'invitations-test', servers: [natsUrl], timeoutMs: 5_000 });
+/** A bus client acting as `app` (the gateway unless said otherwise), with that app's credentials. */
+export async function connectClient(nats: TestNatsServer, app: BusApp = 'gateway'): Promise<BusClient> {
+  const client = new BusClient(nats.settingsFor(app, 5_000));
   await client.connect();
   return client;
 }
 
 /** The error code and message a request fails with (the test fails if it succeeds). */
-export async function failureOf<C extends RequestContract<unknown, unknown>>(
+export async function failureOf<C extends RequestContract>(
   client: BusClient,
   contract: C,
   payload: RequestOf<C>,
-  caller?: number | 'admin',
+  caller?: number,
 ): Promise<{ code: string; message: string }> {
   try {
     const reply: ReplyOf<C> = await client.request(contract, payload, { caller });

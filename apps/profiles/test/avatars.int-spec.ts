@@ -5,11 +5,14 @@ import { INestApplication } from '@nestjs/common';
 import { Client as MinioClient } from 'minio';
 import { Client } from 'pg';
 import sharp from 'sharp';
-import { AvatarUploads, ErrorCode, ProfilesSubjects } from '@app/contracts';
-import { BusClient, BusError, UploadStore } from '@app/bus';
+import { randomUUID } from 'node:crypto';
+import { NatsConnection } from 'nats';
+import { AvatarUploads, ErrorCode, IdentityEvents, ProfilesSubjects } from '@app/contracts';
+import { BusClient, BusError, ensureStream, publishEvent, UploadStore } from '@app/bus';
 import { LocalObjectStorage } from '../../../scripts/local-object-storage';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
+import { connectAs } from '../../../test/support/raw-bus';
 import { OrphanSweeper } from '../src/avatars/orphan-sweeper';
 import { profilesTestConfig } from './test-config';
 import { startProfilesService } from '../src/profiles.bootstrap';
@@ -19,7 +22,10 @@ let nats: TestNatsServer;
 let storageDir: string;
 let storage: LocalObjectStorage;
 let s3: MinioClient;
+/** The gateway: the service's callers, and the writer of avatar uploads. */
 let client: BusClient;
+/** Identity, with its own credentials: the publisher of account deletions and their stream's owner. */
+let identity: NatsConnection;
 let uploads: UploadStore;
 let app: INestApplication;
 
@@ -63,20 +69,23 @@ beforeAll(async () => {
     region: 'us-east-1',
   });
   app = await startProfilesService(
-    profilesTestConfig(db.url, nats.url, {
+    profilesTestConfig(db.url, nats, {
       STORAGE_TIMEOUT_MS: '1500',
       AVATAR_MAX_WIDTH: '600',
       ...storage.env(),
     }),
   );
-  client = new BusClient({ name: 'avatars-test', servers: [nats.url], timeoutMs: 10_000 });
+  client = new BusClient(nats.settingsFor('gateway', 10_000));
   await client.connect();
+  identity = await connectAs(nats, 'identity');
+  await ensureStream(identity, IdentityEvents.stream);
   uploads = new UploadStore(() => client.nats(), AvatarUploads);
 });
 
 afterAll(async () => {
   await app?.close();
   await client?.close();
+  await identity?.drain();
   await storage?.stop();
   await nats?.dispose();
   await db?.drop();
@@ -129,7 +138,25 @@ describe('avatars in object storage', () => {
 
   it('does not give a removed account an avatar, and leaves no object behind', async () => {
     await client.request(ProfilesSubjects.ensureProfile, { userId: 3, allowNewsletters: null });
-    await client.request(ProfilesSubjects.removeProfile, { userId: 3 });
+    // Identity deleted the account: its durable event removes the profile.
+    await publishEvent(
+      identity,
+      nats.settingsFor('identity'),
+      IdentityEvents.userDeleted,
+      { userId: 3, occurredAt: new Date().toISOString() },
+      randomUUID(),
+    );
+    for (let i = 0; i < 150; i++) {
+      const gone = await client.request(ProfilesSubjects.getProfile, { userId: 3 }).then(
+        () => false,
+        (error: unknown) => error instanceof BusError && error.code === ErrorCode.NotFound,
+      );
+      if (gone) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(
+      (await client.request(ProfilesSubjects.getProfile, { userId: 3 }).catch((e: unknown) => e)) as BusError,
+    ).toMatchObject({ code: ErrorCode.NotFound });
     const before = await objects();
     const error = await setAvatar(3).catch((e: unknown) => e);
     expect((error as BusError).code).toBe(ErrorCode.NotFound);

@@ -16,18 +16,21 @@ import {
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
+import { connectAs, connectAsObserver, publishUnchecked, RawBus } from '../../../test/support/raw-bus';
 import { startProfilesService } from '../src/profiles.bootstrap';
 import { profilesTestConfig } from './test-config';
 import { busErrorOf } from '../../../test/support/bus-errors';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
+/** The gateway, as the service's callers. */
 let client: BusClient;
+/** Identity, with its own credentials: the publisher of the account events and their stream's owner. */
 let nc: NatsConnection;
 let app: INestApplication | undefined;
 
 async function startService(): Promise<void> {
-  app ??= await startProfilesService(profilesTestConfig(db.url, nats.url));
+  app ??= await startProfilesService(profilesTestConfig(db.url, nats));
 }
 
 async function stopService(): Promise<void> {
@@ -47,8 +50,8 @@ const registered = (userId: number, overrides: Partial<UserRegisteredEvent> = {}
 });
 
 /** Every publish gets a fresh message id: a duplicate here is a redelivery JetStream did not dedupe. */
-const publish = async <C extends EventContract<unknown>>(contract: C, payload: PayloadOf<C>) =>
-  publishEvent(nc, contract.subject, payload, randomUUID());
+const publish = async <C extends EventContract>(contract: C, payload: PayloadOf<C>) =>
+  publishEvent(nc, nats.settingsFor('identity'), contract, payload, randomUUID());
 
 const getProfile = (userId: number) => client.request(ProfilesSubjects.getProfile, { userId });
 
@@ -86,14 +89,16 @@ async function profileRows(userId: number): Promise<number> {
 beforeAll(async () => {
   db = await createTestDatabase('profiles');
   nats = await TestNatsServer.start();
-  client = new BusClient({ name: 'profiles-test', servers: [nats.url], timeoutMs: 5_000 });
-  nc = await client.connect();
-  await ensureStream(nc, { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects });
+  client = new BusClient(nats.settingsFor('gateway', 5_000));
+  await client.connect();
+  nc = await connectAs(nats, 'identity');
+  await ensureStream(nc, IdentityEvents.stream);
 });
 
 afterAll(async () => {
   await stopService();
   await client?.close();
+  await nc?.drain();
   await nats?.dispose();
   await db?.drop();
 });
@@ -109,7 +114,12 @@ describe('catching up on identity events', () => {
 
     await startService();
 
-    await expect(profileEventually(101, (p) => expect(p.lastActivity).not.toBeNull())).resolves.toEqual({
+    // The login and the registration have consumers of their own: either may be handled first.
+    const caughtUp = (p: ProfileDto) => {
+      expect(p.lastActivity).not.toBeNull();
+      expect(p.allowNewsletters).not.toBeNull();
+    };
+    await expect(profileEventually(101, caughtUp)).resolves.toEqual({
       userId: 101,
       firstName: '',
       lastName: '',
@@ -196,7 +206,14 @@ describe('consuming identity events', () => {
   });
 
   it('skips a malformed event instead of retrying it forever', async () => {
-    await publishEvent(nc, IdentityEvents.userRegistered.subject, { userId: 'abc' }, randomUUID());
+    await publishUnchecked(
+      nc,
+      nats,
+      'identity',
+      IdentityEvents.userRegistered.subject,
+      { userId: 'abc' },
+      randomUUID(),
+    );
     await publish(IdentityEvents.userRegistered, registered(161));
     await profileEventually(161);
   });
@@ -292,6 +309,19 @@ describe('profile requests', () => {
     expect((await busErrorOf(client.request(ProfilesSubjects.getProfile, huge))).code).toBe(
       ErrorCode.ValidationFailed,
     );
+    // The service checks too, whatever a sender's client let through.
+    const gateway = await RawBus.connect(nats, 'gateway');
+    try {
+      for (const [subject, payload] of [
+        [ProfilesSubjects.getProfile.subject, bad],
+        [ProfilesSubjects.listProfiles.subject, tooMany],
+        [ProfilesSubjects.getProfile.subject, huge],
+      ] as const) {
+        expect((await gateway.failureOf(subject, payload)).code).toBe(ErrorCode.ValidationFailed);
+      }
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('answers NOT_FOUND with Label Studio text for a missing profile', async () => {
@@ -311,11 +341,32 @@ describe('profile requests', () => {
     expect(await client.request(ProfilesSubjects.listProfiles, { userIds: [] })).toEqual([]);
   });
 
-  it('removes a profile idempotently', async () => {
+  it('removes a profile idempotently when its account is deleted', async () => {
     await client.request(ProfilesSubjects.ensureProfile, { userId: 241, allowNewsletters: null });
-    await expect(client.request(ProfilesSubjects.removeProfile, { userId: 241 })).resolves.toEqual({});
-    await expect(client.request(ProfilesSubjects.removeProfile, { userId: 241 })).resolves.toEqual({});
+    await client.request(ProfilesSubjects.ensureProfile, { userId: 242, allowNewsletters: null });
+    const deleted = { userId: 241, occurredAt: new Date().toISOString() };
+    await publish(IdentityEvents.userDeleted, deleted);
+    await publish(IdentityEvents.userDeleted, deleted);
+    // Handled in order by the one durable consumer: once 242 is gone, both deletions of 241 were handled.
+    await publish(IdentityEvents.userDeleted, { userId: 242, occurredAt: new Date().toISOString() });
+    await eventually(async () => expect((await busErrorOf(getProfile(242))).code).toBe(ErrorCode.NotFound));
+
     expect((await busErrorOf(getProfile(241))).code).toBe(ErrorCode.NotFound);
+    expect(await profileRows(241)).toBe(0);
+    // Each was acknowledged at the first delivery: the repeat did not fail and come back.
+    const observer = await connectAsObserver(nats);
+    try {
+      const durable = IdentityEvents.userDeleted.consumers.profiles!;
+      const info = await (
+        await observer.jetstreamManager()
+      ).consumers.info(IdentityEvents.stream.name, durable);
+      expect({ pending: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({
+        pending: 0,
+        redelivered: 0,
+      });
+    } finally {
+      await observer.close();
+    }
   });
 
   it('reports ready when Postgres and NATS are reachable', async () => {

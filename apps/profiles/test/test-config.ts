@@ -1,3 +1,4 @@
+import { TestNatsServer } from '../../../test/support/nats-server';
 import { loadProfilesConfig, ProfilesConfig } from '../src/config';
 
 /**
@@ -11,15 +12,18 @@ const UNUSED_STORAGE_ENV = {
   MINIO_SECRET_KEY: 'unused',
 } as const;
 
-/** The service's configuration for a test: its database and NATS, quiet, health on any port. */
+/**
+ * The service's configuration for a test: its database, the test's NATS as `profiles` (with its
+ * own credentials), quiet, health on any port.
+ */
 export function profilesTestConfig(
   databaseUrl: string,
-  natsUrl: string,
+  nats: TestNatsServer,
   env: Record<string, string> = {},
 ): ProfilesConfig {
   return loadProfilesConfig({
     DATABASE_URL: databaseUrl,
-    NATS_SERVERS: natsUrl,
+    ...nats.envFor('profiles'),
     HEALTH_PORT: '0',
     LOG_LEVEL: 'silent',
     ...UNUSED_STORAGE_ENV,

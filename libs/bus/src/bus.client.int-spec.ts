@@ -1,25 +1,46 @@
 import { INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
-import { ErrorCode, request } from '@app/contracts';
+import { z } from 'zod';
+import { emptySchema, ErrorCode, request, Returns, returns } from '@app/contracts';
 import { currentCorrelationId, requestScope } from '@app/logging';
 import { TestNatsServer } from '../../../test/support/nats-server';
 import { BusClient } from './bus.client';
 import { BusError } from './bus.error';
+import { natsConnectionOptions } from './connection';
 import { BusController, Caller, fail } from './rpc';
 
-const Echo = request<{ text: string }, { text: string; correlationId?: string; caller?: number | 'admin' }>(
+/** Subjects of this test only: the gateway sends them, the test's handlers serve them (as identity). */
+const testRequest = <S extends z.ZodTypeAny, Rep>(subject: string, schema: S, reply: Returns<Rep>) =>
+  request({ subject, schema, reply, from: ['gateway'], servedBy: 'identity' });
+
+const Echo = testRequest(
   'test.echo.v1',
+  z.object({ text: z.string().max(100) }),
+  returns<{ text: string; correlationId?: string; caller?: number }>(),
 );
-const Refuse = request<Record<string, never>, never>('test.refuse.v1');
-const Crash = request<Record<string, never>, never>('test.crash.v1');
-const Slow = request<{ ms: number }, { done: true }>('test.slow.v1');
-const Nobody = request<Record<string, never>, never>('test.nobody.v1');
+const Refuse = testRequest('test.refuse.v1', emptySchema, returns<never>());
+const Crash = testRequest('test.crash.v1', emptySchema, returns<never>());
+const Slow = testRequest('test.slow.v1', z.object({ ms: z.number().int() }), returns<{ done: true }>());
+const Nobody = testRequest('test.nobody.v1', emptySchema, returns<never>());
+/** Only the operator may send it: a gateway client refuses to. */
+const OperatorOnly = request({
+  subject: 'test.operator.only.v1',
+  schema: emptySchema,
+  reply: returns<never>(),
+  from: ['admin'],
+  servedBy: 'identity',
+});
+const TEST_CONTRACTS = {
+  requests: [Echo, Refuse, Crash, Slow, Nobody, OperatorOnly],
+  events: [],
+  objectStores: [],
+};
 
 @BusController()
 class TestHandler {
   @MessagePattern(Echo.subject)
-  echo(@Payload() payload: { text: string }, @Caller() caller?: number | 'admin') {
+  echo(@Payload() payload: { text: string }, @Caller() caller?: number) {
     return { text: payload.text, correlationId: currentCorrelationId(), caller };
   }
 
@@ -49,14 +70,15 @@ describe('BusClient against a real NATS server and a Nest microservice', () => {
   let client: BusClient;
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ contracts: TEST_CONTRACTS });
+    // Nest's own NATS transport (ContractNatsServer answers only the system's contracts), as identity.
     service = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, {
       transport: Transport.NATS,
-      options: { servers: [nats.url], queue: 'test' },
+      options: { ...natsConnectionOptions(nats.settingsFor('identity')), queue: 'test' },
       logger: false,
     });
     await service.listen();
-    client = new BusClient({ name: 'test', servers: [nats.url], timeoutMs: 500 });
+    client = new BusClient(nats.settingsFor('gateway', 500));
     await client.connect();
   });
 
@@ -71,6 +93,31 @@ describe('BusClient against a real NATS server and a Nest microservice', () => {
       client.request(Echo, { text: 'hi' }, { caller: 42 }),
     );
     expect(reply).toEqual({ text: 'hi', correlationId: 'corr-123', caller: 42 });
+  });
+
+  it('sends no caller when there is none', async () => {
+    const reply = await client.request(Echo, { text: 'anonymous' });
+    expect(reply).toEqual({ text: 'anonymous', correlationId: expect.any(String) });
+    expect(reply).not.toHaveProperty('caller');
+  });
+
+  it('refuses, before sending, a payload its contract does not accept', async () => {
+    const error = (await client
+      .request(Echo, { text: 'x'.repeat(101) })
+      .catch((e: unknown) => e)) as BusError;
+    expect(error).toBeInstanceOf(BusError);
+    expect(error.code).toBe(ErrorCode.ValidationFailed);
+    expect(error.fields).toEqual({ text: [expect.any(String)] });
+    const wrongType = { text: 7 } as unknown as { text: string };
+    expect(((await client.request(Echo, wrongType).catch((e: unknown) => e)) as BusError).code).toBe(
+      ErrorCode.ValidationFailed,
+    );
+  });
+
+  it('refuses a contract its app may not send, as INTERNAL (NATS would refuse it too)', async () => {
+    const error = (await client.request(OperatorOnly, {}).catch((e: unknown) => e)) as BusError;
+    expect(error).toBeInstanceOf(BusError);
+    expect(error.toPayload()).toEqual({ code: ErrorCode.Internal, message: 'Internal server error' });
   });
 
   it('decodes {code, message, fields} into a BusError', async () => {

@@ -127,12 +127,11 @@ describe('PublishLabelingEventUseCase', () => {
       projectId: 7,
       completedBy: 3,
     };
-    expect(publish).toHaveBeenCalledWith(
-      { stream: 'LABELING', subjects: 'labeling.events.>' },
-      LabelingEvents.annotationCreated,
-      event,
-      'evt-31',
-    );
+    expect(publish).toHaveBeenCalledWith(LabelingEvents.annotationCreated, event, 'evt-31');
+    expect(LabelingEvents.annotationCreated.stream).toMatchObject({
+      name: 'LABELING',
+      subjects: 'labeling.events.>',
+    });
     expect(published).toEqual({
       published: 'annotation_created',
       subject: 'labeling.events.annotation.created.v1',

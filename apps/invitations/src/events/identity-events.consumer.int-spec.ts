@@ -1,8 +1,9 @@
-import { connect, NatsConnection } from 'nats';
+import { NatsConnection } from 'nats';
 import { IdentityEvents, InvitationsSubjects, UserDeletedEvent, UserRegisteredEvent } from '@app/contracts';
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
+import { connectAs, publishUnchecked } from '../../../../test/support/raw-bus';
 import { userRegistered } from '../../test/factories';
 import {
   connectClient,
@@ -25,9 +26,10 @@ describe('identity events consumer', () => {
   beforeAll(async () => {
     database = await createTestDatabase('invitations');
     nats = await TestNatsServer.start();
-    publisher = await connect({ servers: nats.url });
-    await ensureStream(publisher, { stream: IdentityEvents.stream, subjects: IdentityEvents.subjects });
-    client = await connectClient(nats.url);
+    // Publishes as identity does, with its credentials: it owns the stream.
+    publisher = await connectAs(nats, 'identity');
+    await ensureStream(publisher, IdentityEvents.stream);
+    client = await connectClient(nats);
   });
 
   afterAll(async () => {
@@ -41,15 +43,27 @@ describe('identity events consumer', () => {
 
   /** Every publish gets its own message id: a repeat is a second delivery, not a deduplicated one. */
   const publishRegistered = (event: UserRegisteredEvent) =>
-    publishEvent(publisher, IdentityEvents.userRegistered.subject, event, `test-${++messageNumber}`);
+    publishEvent(
+      publisher,
+      nats.settingsFor('identity'),
+      IdentityEvents.userRegistered,
+      event,
+      `test-${++messageNumber}`,
+    );
   const publishDeleted = (event: UserDeletedEvent) =>
-    publishEvent(publisher, IdentityEvents.userDeleted.subject, event, `test-${++messageNumber}`);
+    publishEvent(
+      publisher,
+      nats.settingsFor('identity'),
+      IdentityEvents.userDeleted,
+      event,
+      `test-${++messageNumber}`,
+    );
 
   const activeOrganizationOf = async (userId: number) =>
     (await client.request(InvitationsSubjects.getContext, { userId })).activeOrganization ?? undefined;
 
   const start = async () => {
-    service = await startInvitations(testConfig(database.url, nats.url));
+    service = await startInvitations(testConfig(database.url, nats));
     tables ??= await TestTables.open(database.url);
   };
 
@@ -129,8 +143,11 @@ describe('identity events consumer', () => {
   });
 
   it('acknowledges a malformed event instead of retrying it forever', async () => {
-    await publishEvent(
+    // publishEvent refuses it; a publisher with a bug of its own might not.
+    await publishUnchecked(
       publisher,
+      nats,
+      'identity',
       IdentityEvents.userRegistered.subject,
       { userId: 'seven' },
       `test-${++messageNumber}`,

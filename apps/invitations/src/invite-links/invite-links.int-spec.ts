@@ -2,6 +2,7 @@ import { ErrorCode, InvitationsSubjects } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
+import { RawBus } from '../../../../test/support/raw-bus';
 import { membershipRequest } from '../../test/factories';
 import {
   connectClient,
@@ -20,17 +21,20 @@ describe('invite links over the bus', () => {
   let database: TestDatabase;
   let nats: TestNatsServer;
   let client: BusClient;
+  let operator: BusClient;
   let tables: TestTables;
   let service: RunningInvitations | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase('invitations');
     nats = await TestNatsServer.start();
-    client = await connectClient(nats.url);
+    client = await connectClient(nats);
+    operator = await connectClient(nats, 'admin');
   });
 
   afterAll(async () => {
     await client?.close();
+    await operator?.close();
     await service?.stop();
     await tables?.close();
     await nats?.dispose();
@@ -40,7 +44,7 @@ describe('invite links over the bus', () => {
   /** One service at a time: two on one NATS would share the queue and answer by turns. */
   async function runWith(disableSignupWithoutLink: boolean): Promise<void> {
     await service?.stop();
-    service = await startInvitations(testConfig(database.url, nats.url, { disableSignupWithoutLink }));
+    service = await startInvitations(testConfig(database.url, nats, { disableSignupWithoutLink }));
     tables ??= await TestTables.open(database.url);
   }
 
@@ -55,10 +59,15 @@ describe('invite links over the bus', () => {
     return activeOrganization!.id;
   }
 
-  const getLink = (payload: { userId?: number; organizationId?: number }, caller?: number | 'admin') =>
+  const getLink = (payload: { userId?: number; organizationId?: number }, caller?: number) =>
     client.request(InvitationsSubjects.getInviteLink, payload, { caller });
-  const resetLink = (payload: { userId?: number; organizationId?: number }, caller?: number | 'admin') =>
+  const resetLink = (payload: { userId?: number; organizationId?: number }, caller?: number) =>
     client.request(InvitationsSubjects.resetInviteLink, payload, { caller });
+  /** The operator's `invite_link`: any organization's link, or the first organization's. */
+  const operatorGetLink = (payload: { organizationId?: number }) =>
+    operator.request(InvitationsSubjects.operatorGetInviteLink, payload);
+  const operatorResetLink = (payload: { organizationId?: number }) =>
+    operator.request(InvitationsSubjects.operatorResetInviteLink, payload);
   const authorize = (inviteToken?: string) =>
     client.request(InvitationsSubjects.authorizeSignup, { inviteToken });
   const codeOf = async (promise: Promise<unknown>) => {
@@ -79,7 +88,7 @@ describe('invite links over the bus', () => {
       const [row] = await tables.rows<{ token: string }>('SELECT token FROM organization');
 
       await expect(getLink({ userId: OWNER }, OWNER)).resolves.toEqual({ organizationId, token: row.token });
-      await expect(getLink({ userId: OWNER }, 'admin')).resolves.toEqual({
+      await expect(operatorGetLink({ organizationId })).resolves.toEqual({
         organizationId,
         token: row.token,
       });
@@ -89,7 +98,7 @@ describe('invite links over the bus', () => {
       const organizationId = await foundOrganization();
       await tables.insertOrganization();
 
-      await expect(getLink({}, 'admin')).resolves.toMatchObject({ organizationId });
+      await expect(operatorGetLink({})).resolves.toMatchObject({ organizationId });
     });
 
     it("refuses another user's link, a call without a caller, and a user's call without an organization", async () => {
@@ -110,12 +119,36 @@ describe('invite links over the bus', () => {
       );
     });
 
+    it("treats an 'admin' caller header from the gateway as no caller, and keeps the operator's subjects from it", async () => {
+      const organizationId = await foundOrganization();
+      const gateway = await RawBus.connect(nats, 'gateway');
+      try {
+        for (const subject of [
+          InvitationsSubjects.getInviteLink.subject,
+          InvitationsSubjects.resetInviteLink.subject,
+        ]) {
+          const failure = await gateway.failureOf(subject, { userId: OWNER }, { caller: 'admin' });
+          expect(failure).toMatchObject({ code: ErrorCode.Forbidden, message: NO_PERMISSION });
+        }
+        const refused = await gateway.failureOf(InvitationsSubjects.operatorGetInviteLink.subject, {
+          organizationId,
+        });
+        expect(refused.code).toBe('PERMISSIONS_VIOLATION');
+      } finally {
+        await gateway.close();
+      }
+      expect(
+        (await failureOf(client, InvitationsSubjects.operatorGetInviteLink, { organizationId })).code,
+      ).toBe(ErrorCode.Internal);
+      expect(await tables.rows("SELECT * FROM audit_log WHERE action = 'invite.reset'")).toEqual([]);
+    });
+
     it('names an organization explicitly only for its active members', async () => {
       const organizationId = await foundOrganization();
       const other = await tables.insertOrganization();
 
       await expect(getLink({ organizationId }, OWNER)).resolves.toMatchObject({ organizationId });
-      await expect(getLink({ organizationId: other.id }, 'admin')).resolves.toEqual({
+      await expect(operatorGetLink({ organizationId: other.id })).resolves.toEqual({
         organizationId: other.id,
         token: other.token,
       });
@@ -124,7 +157,7 @@ describe('invite links over the bus', () => {
           .code,
       ).toBe(ErrorCode.Forbidden);
       expect(
-        (await failureOf(client, InvitationsSubjects.getInviteLink, { organizationId: 999 }, 'admin')).code,
+        (await failureOf(operator, InvitationsSubjects.operatorGetInviteLink, { organizationId: 999 })).code,
       ).toBe(ErrorCode.NotFound);
     });
 
@@ -132,7 +165,7 @@ describe('invite links over the bus', () => {
       expect((await failureOf(client, InvitationsSubjects.getInviteLink, { userId: 5 }, 5)).code).toBe(
         ErrorCode.NotFound,
       );
-      expect((await failureOf(client, InvitationsSubjects.resetInviteLink, {}, 'admin')).code).toBe(
+      expect((await failureOf(operator, InvitationsSubjects.operatorResetInviteLink, {})).code).toBe(
         ErrorCode.NotFound,
       );
     });
@@ -279,7 +312,7 @@ describe('invite links over the bus', () => {
     it('keeps people with the old link out after a reset, and lets the new link in', async () => {
       const organizationId = await foundOrganization();
       const { token: old } = await getLink({ userId: OWNER }, OWNER);
-      const { token: fresh } = await resetLink({ userId: OWNER }, 'admin');
+      const { token: fresh } = await operatorResetLink({ organizationId });
 
       expect(await failureOf(client, InvitationsSubjects.authorizeSignup, { inviteToken: old })).toEqual({
         code: ErrorCode.SignupForbidden,

@@ -1,10 +1,14 @@
-import { ErrorCode, InvitationsSubjects } from '@app/contracts';
-import { BusClient } from '@app/bus';
+import { randomUUID } from 'node:crypto';
+import { NatsConnection } from 'nats';
+import { ErrorCode, IdentityEvents, InvitationsSubjects } from '@app/contracts';
+import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
+import { connectAs, RawBus } from '../../../../test/support/raw-bus';
 import { membershipRequest } from '../../test/factories';
 import {
   connectClient,
+  eventually,
   failureOf,
   RunningInvitations,
   startInvitations,
@@ -18,16 +22,24 @@ describe('memberships over the bus', () => {
   let service: RunningInvitations;
   let client: BusClient;
   let tables: TestTables;
+  let identity: NatsConnection;
+  let raw: RawBus;
 
   beforeAll(async () => {
     database = await createTestDatabase('invitations');
     nats = await TestNatsServer.start();
-    service = await startInvitations(testConfig(database.url, nats.url));
-    client = await connectClient(nats.url);
+    // Identity's stream, for the user-deleted facts these tests publish as identity would.
+    identity = await connectAs(nats, 'identity');
+    await ensureStream(identity, IdentityEvents.stream);
+    raw = await RawBus.connect(nats, 'gateway');
+    service = await startInvitations(testConfig(database.url, nats));
+    client = await connectClient(nats);
     tables = await TestTables.open(database.url);
   });
 
   afterAll(async () => {
+    await raw?.close();
+    await identity?.drain();
     await client?.close();
     await service?.stop();
     await tables?.close();
@@ -36,6 +48,22 @@ describe('memberships over the bus', () => {
   });
 
   beforeEach(() => tables.truncate());
+
+  /** Identity deleted the user: its durable event reaches the service, which forgets them. */
+  const deleteUser = async (userId: number) => {
+    await publishEvent(
+      identity,
+      nats.settingsFor('identity'),
+      IdentityEvents.userDeleted,
+      { userId, occurredAt: new Date().toISOString() },
+      randomUUID(),
+    );
+    await eventually(async () =>
+      (await tables.rows('SELECT 1 FROM removed_user WHERE user_id = $1', [userId])).length
+        ? true
+        : undefined,
+    );
+  };
 
   const ensure = (overrides: Parameters<typeof membershipRequest>[0] = {}, caller?: number) =>
     client.request(InvitationsSubjects.ensureMembership, membershipRequest(overrides), { caller });
@@ -197,7 +225,7 @@ describe('memberships over the bus', () => {
     await ensure({ userId: 1, email: 'founder@example.com' });
     const { activeOrganization } = await ensure({ userId: 2 });
 
-    await expect(client.request(InvitationsSubjects.removeUser, { userId: 1 })).resolves.toEqual({});
+    await deleteUser(1);
 
     expect(await client.request(InvitationsSubjects.getContext, { userId: 1 })).toEqual({
       userId: 1,
@@ -216,7 +244,7 @@ describe('memberships over the bus', () => {
 
   it('does not bring a deleted user back when a late registration arrives', async () => {
     await ensure({ userId: 1 });
-    await client.request(InvitationsSubjects.removeUser, { userId: 1 });
+    await deleteUser(1);
 
     expect(
       (await failureOf(client, InvitationsSubjects.ensureMembership, membershipRequest({ userId: 1 }))).code,
@@ -236,11 +264,17 @@ describe('memberships over the bus', () => {
       payload as unknown as { userId: number },
     );
     expect(failure.code).toBe(ErrorCode.ValidationFailed);
+    // The service checks too, whatever a sender's client let through.
+    const answer = await raw.failureOf(InvitationsSubjects.getContext.subject, payload);
+    expect(answer.code).toBe(ErrorCode.ValidationFailed);
   });
 
   it('caps listContexts at 1000 ids', async () => {
     const userIds = Array.from({ length: 1001 }, (_, i) => i + 1);
     expect((await failureOf(client, InvitationsSubjects.listContexts, { userIds })).code).toBe(
+      ErrorCode.ValidationFailed,
+    );
+    expect((await raw.failureOf(InvitationsSubjects.listContexts.subject, { userIds })).code).toBe(
       ErrorCode.ValidationFailed,
     );
   });

@@ -1,8 +1,15 @@
-import { connect, JsMsg, NatsConnection } from 'nats';
-import { ErrorCode, InvitationsEvents, InvitationsSubjects, MemberRemovedEvent } from '@app/contracts';
+import { JSONCodec, JsMsg, NatsConnection, Subscription } from 'nats';
+import {
+  ErrorCode,
+  IdentitySubjects,
+  InvitationsEvents,
+  InvitationsSubjects,
+  MemberRemovedEvent,
+} from '@app/contracts';
 import { BusClient } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
+import { connectAs, connectAsObserver, RawBus } from '../../../../test/support/raw-bus';
 import { membershipRequest } from '../../test/factories';
 import {
   connectClient,
@@ -32,10 +39,10 @@ describe('removing a member over the bus', () => {
   beforeAll(async () => {
     database = await createTestDatabase('invitations');
     nats = await TestNatsServer.start();
-    service = await startInvitations(testConfig(database.url, nats.url));
-    client = await connectClient(nats.url);
+    service = await startInvitations(testConfig(database.url, nats));
+    client = await connectClient(nats);
     tables = await TestTables.open(database.url);
-    subscriber = await connect({ servers: nats.url });
+    subscriber = await connectAsObserver(nats);
   });
 
   afterAll(async () => {
@@ -58,9 +65,9 @@ describe('removing a member over the bus', () => {
     }
   });
 
-  const remove = (userId: number, caller: number | 'admin' = OWNER, organization = organizationId) =>
+  const remove = (userId: number, caller: number = OWNER, organization = organizationId) =>
     client.request(InvitationsSubjects.removeMember, { organizationId: organization, userId }, { caller });
-  const refusal = (userId: number, caller: number | 'admin' = OWNER, organization = organizationId) =>
+  const refusal = (userId: number, caller: number = OWNER, organization = organizationId) =>
     failureOf(client, InvitationsSubjects.removeMember, { organizationId: organization, userId }, caller);
   const activeOrganizationOf = async (userId: number) =>
     (await client.request(InvitationsSubjects.getContext, { userId })).activeOrganization?.id ?? null;
@@ -89,7 +96,7 @@ describe('removing a member over the bus', () => {
     await remove(MEMBER);
 
     const event = await eventually(async () => {
-      const consumer = await subscriber.jetstream().consumers.get(InvitationsEvents.stream);
+      const consumer = await subscriber.jetstream().consumers.get(InvitationsEvents.stream.name);
       const message: JsMsg | null = await consumer.next({ expires: 1_000 });
       return message ? { subject: message.subject, payload: message.json<MemberRemovedEvent>() } : undefined;
     });
@@ -167,13 +174,96 @@ describe('removing a member over the bus', () => {
     });
   });
 
-  it('lets the operator remove anyone, and no one without a caller', async () => {
+  it("removes no one without a caller, nor for an 'admin' caller header, nor at the operator's request", async () => {
     const withoutCaller = await failureOf(client, InvitationsSubjects.removeMember, {
       organizationId,
       userId: MEMBER,
     });
     expect(withoutCaller.code).toBe(ErrorCode.Forbidden);
-    await expect(remove(OWNER, 'admin')).resolves.toEqual({ remainingActiveMemberships: 0 });
+    const gateway = await RawBus.connect(nats, 'gateway');
+    const admin = await RawBus.connect(nats, 'admin');
+    const operator = await connectClient(nats, 'admin');
+    try {
+      // There is no 'admin' caller any more: the header is a user id or nothing.
+      const asAdmin = await gateway.failureOf(
+        InvitationsSubjects.removeMember.subject,
+        { organizationId, userId: MEMBER },
+        { caller: 'admin' },
+      );
+      expect(asAdmin).toMatchObject({ code: ErrorCode.Forbidden, message: NO_PERMISSION });
+      // Removing members is not an operator message: the admin app may not send it at all.
+      const byOperator = await failureOf(operator, InvitationsSubjects.removeMember, {
+        organizationId,
+        userId: OWNER,
+      });
+      expect(byOperator.code).toBe(ErrorCode.Internal);
+      const throughNats = await admin.failureOf(InvitationsSubjects.removeMember.subject, {
+        organizationId,
+        userId: OWNER,
+      });
+      expect(throughNats.code).toBe('PERMISSIONS_VIOLATION');
+    } finally {
+      await Promise.all([gateway.close(), admin.close(), operator.close()]);
+    }
+    for (const userId of [OWNER, MEMBER]) {
+      const member = await client.request(InvitationsSubjects.getMember, { organizationId, userId });
+      expect(member.deletedAt).toBeNull();
+    }
+    expect(await tables.count('outbox')).toBe(0);
+  });
+
+  describe('a member left without an organization', () => {
+    let identity: NatsConnection | undefined;
+    let responder: Subscription | undefined;
+
+    afterEach(async () => {
+      responder?.unsubscribe();
+      await identity?.drain();
+      identity = undefined;
+      responder = undefined;
+    });
+
+    /** Stands in for identity: records each deactivation it is asked for, and answers it. */
+    async function identityAnswering(): Promise<unknown[]> {
+      const codec = JSONCodec<{ id?: string; data?: unknown }>();
+      const asked: unknown[] = [];
+      identity = await connectAs(nats, 'identity');
+      responder = identity.subscribe(IdentitySubjects.deactivateRemovedMember.subject, {
+        callback: (_error, message) => {
+          const packet = codec.decode(message.data);
+          asked.push(packet.data);
+          message.respond(JSONCodec().encode({ id: packet.id, response: {}, isDisposed: true }));
+        },
+      });
+      await identity.flush();
+      return asked;
+    }
+
+    it('is deactivated by identity before the removal is answered', async () => {
+      const asked = await identityAnswering();
+
+      await expect(remove(MEMBER)).resolves.toEqual({ remainingActiveMemberships: 0 });
+
+      expect(asked).toEqual([{ userId: MEMBER, removedBy: OWNER }]);
+    });
+
+    it('is not: a member still active elsewhere', async () => {
+      const other = await tables.insertOrganization();
+      await tables.insertMembership(other.id, MEMBER);
+      const asked = await identityAnswering();
+
+      await expect(remove(MEMBER)).resolves.toEqual({ remainingActiveMemberships: 1 });
+
+      expect(asked).toEqual([]);
+    });
+
+    it('is removed all the same while identity is unreachable (its durable event deactivates later)', async () => {
+      await expect(remove(MEMBER)).resolves.toEqual({ remainingActiveMemberships: 0 });
+
+      const member = await client.request(InvitationsSubjects.getMember, { organizationId, userId: MEMBER });
+      expect(member.deletedAt).not.toBeNull();
+      expect(await tables.count('outbox')).toBe(1);
+    });
   });
 
   it('removes a member once when two removals race', async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '@app/contracts';
-import { BusError } from '@app/bus';
+import { BusClient, BusError } from '@app/bus';
 import { OutboxRelay } from '@app/database';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { OrganizationRepository } from '../organizations/organization.repository';
@@ -56,6 +56,7 @@ function useCaseIn(world: World) {
     contexts as unknown as UserContextRepository,
     {} as AuditLogRepository,
     { kick: jest.fn() } as unknown as OutboxRelay,
+    { request: jest.fn() } as unknown as BusClient,
   );
   return { useCase, transaction };
 }

@@ -2,6 +2,7 @@ import { ErrorCode, InvitationsSubjects, UpdateOrganizationRequest } from '@app/
 import { BusClient } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
+import { RawBus } from '../../../../test/support/raw-bus';
 import { membershipRequest } from '../../test/factories';
 import {
   connectClient,
@@ -26,8 +27,8 @@ describe('organizations over the bus', () => {
   beforeAll(async () => {
     database = await createTestDatabase('invitations');
     nats = await TestNatsServer.start();
-    service = await startInvitations(testConfig(database.url, nats.url));
-    client = await connectClient(nats.url);
+    service = await startInvitations(testConfig(database.url, nats));
+    client = await connectClient(nats);
     tables = await TestTables.open(database.url);
   });
 
@@ -49,10 +50,8 @@ describe('organizations over the bus', () => {
     await client.request(InvitationsSubjects.ensureMembership, membershipRequest({ userId: MEMBER }));
   });
 
-  const update = (
-    change: Omit<UpdateOrganizationRequest, 'organizationId'>,
-    caller: number | 'admin' = OWNER,
-  ) => client.request(InvitationsSubjects.updateOrganization, { organizationId, ...change }, { caller });
+  const update = (change: Omit<UpdateOrganizationRequest, 'organizationId'>, caller: number = OWNER) =>
+    client.request(InvitationsSubjects.updateOrganization, { organizationId, ...change }, { caller });
 
   it("shows an organization with Label Studio's fields and every member id, removed ones included", async () => {
     await tables.insertMembership(organizationId, 3, true);
@@ -181,14 +180,49 @@ describe('organizations over the bus', () => {
       (await failureOf(client, InvitationsSubjects.updateOrganization, { organizationId, ...change }, OWNER))
         .code,
     ).toBe(ErrorCode.ValidationFailed);
+    // The service checks too, whatever a sender's client let through.
+    const gateway = await RawBus.connect(nats, 'gateway');
+    try {
+      const answer = await gateway.failureOf(
+        InvitationsSubjects.updateOrganization.subject,
+        { organizationId, ...change },
+        { caller: OWNER },
+      );
+      expect(answer.code).toBe(ErrorCode.ValidationFailed);
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('needs a caller to change an organization', async () => {
     expect(
       (await failureOf(client, InvitationsSubjects.updateOrganization, { organizationId, title: 'x' })).code,
     ).toBe(ErrorCode.Forbidden);
-    await expect(update({ title: 'By the operator' }, 'admin')).resolves.toMatchObject({
-      title: 'By the operator',
-    });
+    await expect(update({ title: 'By the owner' })).resolves.toMatchObject({ title: 'By the owner' });
+  });
+
+  it("takes an 'admin' caller header for no caller, and changes nothing for the operator's credentials", async () => {
+    const gateway = await RawBus.connect(nats, 'gateway');
+    const admin = await RawBus.connect(nats, 'admin');
+    const operator = await connectClient(nats, 'admin');
+    try {
+      const change = { organizationId, title: 'By the operator' };
+      expect(
+        (await gateway.failureOf(InvitationsSubjects.updateOrganization.subject, change, { caller: 'admin' }))
+          .code,
+      ).toBe(ErrorCode.Forbidden);
+      // Not an operator message: the admin app may not send it, and NATS would not let it through.
+      expect((await failureOf(operator, InvitationsSubjects.updateOrganization, change)).code).toBe(
+        ErrorCode.Internal,
+      );
+      expect((await admin.failureOf(InvitationsSubjects.updateOrganization.subject, change)).code).toBe(
+        'PERMISSIONS_VIOLATION',
+      );
+    } finally {
+      await Promise.all([gateway.close(), admin.close(), operator.close()]);
+    }
+    expect(await tables.rows('SELECT title FROM organization WHERE id = $1', [organizationId])).toEqual([
+      { title: 'Label Studio' },
+    ]);
   });
 });

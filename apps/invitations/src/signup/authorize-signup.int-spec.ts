@@ -23,7 +23,7 @@ describe('authorizeSignup over the bus', () => {
   beforeAll(async () => {
     database = await createTestDatabase('invitations');
     nats = await TestNatsServer.start();
-    client = await connectClient(nats.url);
+    client = await connectClient(nats);
   });
 
   afterAll(async () => {
@@ -37,7 +37,7 @@ describe('authorizeSignup over the bus', () => {
   /** One service at a time: two on one NATS would share the queue and answer by turns. */
   async function runWith(disableSignupWithoutLink: boolean): Promise<void> {
     await service?.stop();
-    service = await startInvitations(testConfig(database.url, nats.url, { disableSignupWithoutLink }));
+    service = await startInvitations(testConfig(database.url, nats, { disableSignupWithoutLink }));
     tables ??= await TestTables.open(database.url);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { NatsConnection } from 'nats';
+import { JSONCodec, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import {
   AnnotationCreatedEvent,
@@ -17,15 +17,19 @@ import {
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
 import { TestNatsServer } from '../../../../test/support/nats-server';
+import { connectAs, RawBus } from '../../../../test/support/raw-bus';
 import { startProfilesService } from '../profiles.bootstrap';
 import { profilesTestConfig } from '../../test/test-config';
-import { LABELING_DURABLES } from './labeling-events.consumer';
 import { busErrorOf } from '../../../../test/support/bus-errors';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
+/** The gateway, as the service's callers. */
 let client: BusClient;
+/** The labeling backend, with its own credentials: it may only publish its events. */
 let nc: NatsConnection;
+/** Profiles' own credentials: the stream's owner, and the only one to look at its consumers. */
+let owner: NatsConnection;
 let app: INestApplication | undefined;
 
 const ORG = 1;
@@ -93,16 +97,21 @@ const annotationDeleted = (
  * A fresh message id on every publish (unless given): a repeat is then a second delivery that
  * JetStream does not deduplicate, which is what the handlers must survive.
  */
-const publish = async <C extends EventContract<unknown>>(
+const publish = async <C extends EventContract>(
   contract: C,
   payload: PayloadOf<C>,
   msgId: string = randomUUID(),
-) => publishEvent(nc, contract.subject, payload, msgId);
+) => publishEvent(nc, nats.settingsFor('labeling'), contract, payload, msgId);
+
+/** The durable consumer of each labeling event (their positions are what a restart resumes from). */
+const LABELING_DURABLES = Object.values(LabelingEvents).flatMap((value) =>
+  'kind' in value && value.kind === 'event' ? [value.consumers.profiles!] : [],
+);
 
 const ref = (project: ProjectCreatedEvent, title = project.title) => ({ id: project.projectId, title });
 
 async function startService(): Promise<void> {
-  app ??= await startProfilesService(profilesTestConfig(db.url, nats.url));
+  app ??= await startProfilesService(profilesTestConfig(db.url, nats));
 }
 
 async function stopService(): Promise<void> {
@@ -111,17 +120,24 @@ async function stopService(): Promise<void> {
 }
 
 /**
- * Resolves once every labeling consumer has handled (and acknowledged) everything published so
- * far; a handler that keeps failing never gets there, and the test times out.
+ * Resolves once every labeling consumer exists (the service creates them in the background) and
+ * has handled (and acknowledged) everything published so far; a handler that keeps failing never
+ * gets there, and the test times out.
  */
 async function settled(timeoutMs = 15_000): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await owner.jetstreamManager();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const infos = await Promise.all(
-      Object.values(LABELING_DURABLES).map((durable) => jsm.consumers.info(LabelingEvents.stream, durable)),
+      LABELING_DURABLES.map((durable) =>
+        jsm.consumers.info(LabelingEvents.stream.name, durable).catch((error: unknown) => ({
+          durable,
+          notYet: String(error),
+        })),
+      ),
     );
-    if (infos.every((info) => info.num_pending === 0 && info.num_ack_pending === 0)) return;
+    if (infos.every((info) => !('notYet' in info) && info.num_pending === 0 && info.num_ack_pending === 0))
+      return;
     if (Date.now() > deadline) throw new Error(`labeling consumers still busy: ${JSON.stringify(infos)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -153,14 +169,19 @@ async function tableRows(table: 'labeling_project' | 'labeling_annotation'): Pro
 beforeAll(async () => {
   db = await createTestDatabase('profiles_labeling');
   nats = await TestNatsServer.start();
-  client = new BusClient({ name: 'labeling-test', servers: [nats.url], timeoutMs: 5_000 });
-  nc = await client.connect();
-  await ensureStream(nc, { stream: LabelingEvents.stream, subjects: LabelingEvents.subjects });
+  client = new BusClient(nats.settingsFor('gateway', 5_000));
+  await client.connect();
+  nc = await connectAs(nats, 'labeling');
+  // Created by its owner before the service first starts, so events can wait for it.
+  owner = await connectAs(nats, 'profiles');
+  await ensureStream(owner, LabelingEvents.stream);
 });
 
 afterAll(async () => {
   await stopService();
   await client?.close();
+  await nc?.drain();
+  await owner?.drain();
   await nats?.dispose();
   await db?.drop();
 });
@@ -392,24 +413,27 @@ describe('handling labeling events', () => {
 
   it('skips malformed events instead of retrying them forever', async () => {
     const project = projectCreated();
-    await publishEvent(
-      nc,
-      LabelingEvents.projectCreated.subject,
-      { ...project, projectId: 'seven' },
-      randomUUID(),
-    );
-    await publishEvent(
-      nc,
-      LabelingEvents.projectCreated.subject,
-      { ...project, occurredAt: 'yesterday' },
-      randomUUID(),
-    );
-    await publishEvent(
-      nc,
-      LabelingEvents.projectCreated.subject,
-      { ...project, eventId: undefined },
-      randomUUID(),
-    );
+    await nc
+      .jetstream()
+      .publish(
+        LabelingEvents.projectCreated.subject,
+        JSONCodec().encode({ ...project, projectId: 'seven' }),
+        { msgID: randomUUID() },
+      );
+    await nc
+      .jetstream()
+      .publish(
+        LabelingEvents.projectCreated.subject,
+        JSONCodec().encode({ ...project, occurredAt: 'yesterday' }),
+        { msgID: randomUUID() },
+      );
+    await nc
+      .jetstream()
+      .publish(
+        LabelingEvents.projectCreated.subject,
+        JSONCodec().encode({ ...project, eventId: undefined }),
+        { msgID: randomUUID() },
+      );
     await nc
       .jetstream()
       .publish(LabelingEvents.annotationCreated.subject, new TextEncoder().encode('not json {'));
@@ -462,5 +486,19 @@ describe('contribution requests', () => {
     expect((await busErrorOf(client.request(ProfilesSubjects.countContributions, badUser))).code).toBe(
       ErrorCode.ValidationFailed,
     );
+    // The service checks too, whatever a sender's client let through.
+    const gateway = await RawBus.connect(nats, 'gateway');
+    try {
+      for (const [subject, payload] of [
+        [ProfilesSubjects.listContributions.subject, { organizationId: ORG, userIds: tooMany }],
+        [ProfilesSubjects.listContributions.subject, { organizationId: ORG, userIds: [1], limit: 0 }],
+        [ProfilesSubjects.listContributions.subject, noOrganization],
+        [ProfilesSubjects.countContributions.subject, badUser],
+      ] as const) {
+        expect((await gateway.failureOf(subject, payload)).code).toBe(ErrorCode.ValidationFailed);
+      }
+    } finally {
+      await gateway.close();
+    }
   });
 });
