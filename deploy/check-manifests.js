@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Checks rendered Kubernetes manifests (`kubectl kustomize DIR > FILE`) for what this project's
-// deployment promises: hardened pods, probes on the health endpoints, resources, and references
-// that resolve (Services, HPAs, PDBs and NetworkPolicies select something; ConfigMaps exist).
+// deployment promises: hardened pods, probes on the health endpoints, resources, references that
+// resolve (Services, HPAs, PDBs and NetworkPolicies select something; ConfigMaps exist), and
+// credentials as files (each app only its own NATS seed; no credential in the environment or a
+// ConfigMap; every *_FILE variable names a file one of the container's volumes provides).
 //
 //   node deploy/check-manifests.js rendered.yaml
 //
@@ -111,13 +113,93 @@ for (const w of workloads) {
   if (own.length === 0) problem(w, 'no NetworkPolicy of its own');
 }
 
+// Credentials are files: each app mounts its own NATS seed (Secret <app>-nats-seed, no other app's),
+// reaches NATS over TLS (NATS_TLS_CA_FILE) and gets no credential as an environment value or from a
+// ConfigMap; every *_FILE variable names a file that one of its volumes provides.
+const APPS = ['gateway', 'identity', 'invitations', 'profiles', 'admin'];
+const SERVICES = ['identity', 'invitations', 'profiles'];
+const CREDENTIALS = ['NATS_NKEY_SEED', 'DATABASE_URL', 'SECRET_KEY', 'POSTGRES_PASSWORD'];
+const configMapData = new Map(byKind('ConfigMap').map((c) => [c.metadata.name, c.data ?? {}]));
+for (const [name, data] of configMapData) {
+  for (const key of Object.keys(data)) {
+    if (CREDENTIALS.includes(key)) problems.push(`ConfigMap/${name}: holds the credential ${key}`);
+  }
+}
+const externalConfigMaps = new Set();
+/** The files a volume puts in its mount: null when any name may be there (no items listed). */
+function volumeFiles(volume) {
+  const sources = volume.projected?.sources ?? [
+    ...(volume.secret ? [{ secret: { ...volume.secret, name: volume.secret.secretName } }] : []),
+    ...(volume.configMap ? [{ configMap: volume.configMap }] : []),
+  ];
+  if (!sources.length) return null;
+  const files = new Set();
+  for (const source of sources) {
+    const ref = source.secret ?? source.configMap;
+    if (!ref) return null;
+    if (source.secret && !secrets.has(ref.name)) externalSecrets.add(ref.name);
+    if (source.configMap && !configMaps.has(ref.name)) externalConfigMaps.add(ref.name);
+    if (!ref.items) return null;
+    for (const item of ref.items) files.add(item.path);
+  }
+  return files;
+}
+for (const w of workloads) {
+  const pod = w.spec.template.spec;
+  const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
+  const seeds = [...volumes.values()].flatMap((v) =>
+    (v.projected?.sources ?? (v.secret ? [{ secret: { name: v.secret.secretName } }] : []))
+      .map((source) => source.secret?.name)
+      .filter((name) => name?.endsWith('-nats-seed')),
+  );
+  const app = APPS.includes(w.metadata.name) && ours(w) ? w.metadata.name : undefined;
+  if (app && !seeds.includes(`${app}-nats-seed`)) problem(w, `does not mount its own NATS seed (Secret ${app}-nats-seed)`);
+  for (const seed of seeds) {
+    if (seed !== `${app}-nats-seed`) problem(w, `mounts another app's NATS seed (Secret ${seed})`);
+  }
+  for (const c of pod.containers) {
+    const env = {};
+    for (const ref of c.envFrom ?? []) Object.assign(env, configMapData.get(ref.configMapRef?.name) ?? {});
+    for (const e of c.env ?? []) env[e.name] = e.value ?? (e.valueFrom ? '(from a reference)' : '');
+    for (const name of CREDENTIALS) {
+      if (name in env && app) problem(w, `${c.name}: ${name} is an environment value; give ${name}_FILE instead`);
+    }
+    if (app) {
+      for (const name of ['NATS_NKEY_SEED_FILE', 'NATS_TLS_CA_FILE']) {
+        if (!env[name]) problem(w, `${c.name}: ${name} is not set`);
+      }
+      if (SERVICES.includes(app)) {
+        for (const name of ['NATS_PUBLIC_KEYS_FILE', 'DATABASE_URL_FILE']) {
+          if (!env[name]) problem(w, `${c.name}: ${name} is not set`);
+        }
+      }
+    }
+    for (const [name, path] of Object.entries(env)) {
+      if (!name.endsWith('_FILE') || typeof path !== 'string' || !path.startsWith('/')) continue;
+      const mount = (c.volumeMounts ?? []).find((m) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+      if (!mount) {
+        problem(w, `${c.name}: ${name}=${path} is not in any of its volume mounts`);
+        continue;
+      }
+      const files = volumes.has(mount.name) ? volumeFiles(volumes.get(mount.name)) : null;
+      const file = path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+      if (files && !files.has(file)) problem(w, `${c.name}: ${name}=${path}: volume ${mount.name} has no ${file}`);
+    }
+  }
+  for (const v of volumes.values()) volumeFiles(v);
+}
+
 const placeholders = byKind('Secret').filter((s) => JSON.stringify(s.stringData ?? {}).includes('CHANGE-ME'));
 const counts = {};
 for (const d of docs) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
 if (placeholders.length) console.log(`  placeholder Secret(s) marked CHANGE-ME: ${placeholders.map((s) => s.metadata.name).join(', ')}`);
-if (externalSecrets.size) console.log(`  Secret(s) expected to exist already (kubectl create secret): ${[...externalSecrets].join(', ')}`);
+if (externalSecrets.size) console.log(`  Secret(s) expected to exist already (kubectl create secret): ${[...externalSecrets].sort().join(', ')}`);
+if (externalConfigMaps.size) console.log(`  ConfigMap(s) expected to exist already (kubectl create configmap): ${[...externalConfigMaps].sort().join(', ')}`);
 if (problems.length) {
   for (const p of problems) console.log(`  problem: ${p}`);
   process.exit(1);
 }
-console.log(`  ${docs.length} objects checked: hardened pods, probes, resources, selectors and references OK`);
+console.log(
+  `  ${docs.length} objects checked: hardened pods, probes, resources, selectors and references OK; ` +
+    'each app mounts only its own NATS seed, uses TLS, and reads its credentials from files',
+);

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Builds every image from deploy/Dockerfile with podman, runs the system from those images, drives a
-# signup, a token request and an avatar upload through the gateway container, runs the admin CLI in its container,
-# stops everything with SIGTERM, and validates docker-compose.yml and the kustomize manifests.
+# Builds every image from deploy/Dockerfile with podman, makes a deployment's credentials with
+# scripts/deploy-secrets.sh, runs NATS with the generated configuration (TLS, no anonymous clients)
+# and the system from the images (each app with its own NATS seed and, for the services, its own
+# PostgreSQL role), checks that NATS refuses anonymous clients, drives a signup, a token request and
+# an avatar upload through the gateway container, runs the admin CLI in its container, stops
+# everything with SIGTERM, and validates docker-compose.yml and the kustomize manifests.
 #
 # Meant for machines without a Docker engine or a reachable image registry (as root, Debian):
-# podman, a locally made base image and the host's PostgreSQL and NATS stand in for them.
+# podman, a locally made base image, the host's PostgreSQL and the host's nats-server binary (in a
+# container, with the files mounted where docker-compose.yml mounts them) stand in for them.
 #
 #   npm run verify:containers
 #
 # Environment (all optional):
-#   VERIFY_POSTGRES_URL  server for the run            (postgres://postgres@127.0.0.1:5432)
-#   VERIFY_NATS_URL      NATS for the run; by default a private nats-server with JetStream on a free
-#                        port (so nothing joins the queue groups of a stack already on 4222)
-#   VERIFY_KEEP=1        leave the containers and databases of the run in place
+#   VERIFY_POSTGRES_URL  server for the run            (postgres://postgres@127.0.0.1:5432); the run
+#                        makes its own roles and databases there (lsverify_*) and drops them after
+#   VERIFY_KEEP=1        leave the containers, roles and databases of the run in place
 #   IMAGE_TAG            tag of the built images (verify)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +28,19 @@ APPS=(gateway identity invitations profiles admin)
 RUN_ID=$(date +%s)-$$
 PREFIX=lsverify_$(date +%s)_$$
 POSTGRES_URL=${VERIFY_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+# Its parts, for the services' DATABASE_URLs (their own roles) and psql's PG* variables.
+[[ $POSTGRES_URL =~ ^postgres(ql)?://(([^:@/]+)(:[^@/]*)?@)?([^:/]+)(:([0-9]+))?/?$ ]] ||
+  { echo "VERIFY_POSTGRES_URL: expected postgres://[user[:password]@]host[:port]" >&2; exit 2; }
+PG_USER=${BASH_REMATCH[3]:-postgres}
+PG_HOST=${BASH_REMATCH[5]}
+PG_PORT=${BASH_REMATCH[7]:-5432}
+PG_PASSWORD=${BASH_REMATCH[4]#:}
 WORK=$(mktemp -d /var/tmp/verify-containers.XXXXXX)
 STARTED=$SECONDS
 FAILED=0
 CONTAINERS=()
-NATS_PID=
+NATS_CONTAINER=lsverify-nats-$RUN_ID
+SECRETS=$WORK/secrets
 S3_PID=
 
 log() { printf '  %s\n' "$*"; }
@@ -59,14 +70,17 @@ free_port() {
 cleanup() {
   if [ "${VERIFY_KEEP:-0}" != 1 ]; then
     for c in "${CONTAINERS[@]}"; do podman rm -f -t 0 "$c" >/dev/null 2>&1; done
+    podman rm -f -t 0 "$NATS_CONTAINER" >/dev/null 2>&1
     for db in identity invitations profiles; do
-      psql "$POSTGRES_URL/postgres" -qc "DROP DATABASE IF EXISTS ${PREFIX}_${db} WITH (FORCE)" >/dev/null 2>&1
+      psql "$POSTGRES_URL/postgres" -qc "DROP DATABASE IF EXISTS ${PREFIX}_${db} WITH (FORCE)" \
+        -c "DROP ROLE IF EXISTS ${PREFIX}_${db}" >/dev/null 2>&1
     done
   else
-    log "kept containers ${CONTAINERS[*]} and databases ${PREFIX}_*"
+    log "kept containers ${CONTAINERS[*]} $NATS_CONTAINER, roles and databases ${PREFIX}_*, secrets in $WORK"
   fi
-  [ -n "$NATS_PID" ] && kill "$NATS_PID" 2>/dev/null
   [ -n "$S3_PID" ] && kill "$S3_PID" 2>/dev/null
+  [ "${VERIFY_KEEP:-0}" = 1 ] && return
+  # The secrets the run made are files of root's (mode 0600 keys); the NATS data is the container's.
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -78,6 +92,8 @@ prerequisites() {
   command -v runc >/dev/null || missing+=(runc)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} (apt)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
@@ -158,26 +174,130 @@ build_image() {
 }
 
 # ---------------------------------------------------------------------------------------------
-private_nats() {
-  if [ -n "${VERIFY_NATS_URL:-}" ]; then
-    NATS_URL=$VERIFY_NATS_URL
-    return 0
-  fi
-  local bin port
+# What `npm run deploy:secrets` makes for a deployment, with the databases on this machine's server
+# (roles and databases lsverify_*); run twice: the second run must keep every secret.
+make_secrets() {
+  bash scripts/deploy-secrets.sh --out "$SECRETS" --postgres-host "$PG_HOST" --postgres-port "$PG_PORT" \
+    --database-prefix "$PREFIX" --namespace label-studio-users | sed 's/^/  /'
+  [ "${PIPESTATUS[0]}" = 0 ] || return 1
+  local before after
+  before=$(cd "$SECRETS" && find . -type f ! -name nats-server.conf ! -name public-keys.json -exec sha256sum {} + | sort)
+  bash scripts/deploy-secrets.sh --out "$SECRETS" --postgres-host "$PG_HOST" --postgres-port "$PG_PORT" \
+    --database-prefix "$PREFIX" >"$WORK/secrets-again.log" || return 1
+  after=$(cd "$SECRETS" && find . -type f ! -name nats-server.conf ! -name public-keys.json -exec sha256sum {} + | sort)
+  [ "$before" = "$after" ] || { log "a second run changed a secret"; return 1; }
+  grep -q wrote "$WORK/secrets-again.log" && grep wrote "$WORK/secrets-again.log" | grep -vq 'nats-server.conf' &&
+    { log "a second run wrote:"; grep wrote "$WORK/secrets-again.log"; return 1; }
+  log "second run: every secret kept ($(grep -c kept "$WORK/secrets-again.log") lines 'kept')"
+  local modes
+  modes=$(stat -c '%a %n' "$SECRETS" "$SECRETS"/{nats,tls,postgres} "$SECRETS/tls/ca.key" "$SECRETS/tls/server.key")
+  printf '%s\n' "$modes" | sed 's/^/    /'
+  printf '%s\n' "$modes" | awk '$1 != 700 && $1 != 600 { bad = 1 } END { exit bad }' ||
+    { log "directories must be 0700 and private keys 0600"; return 1; }
+}
+
+# NATS as docker-compose.yml runs it: the generated nats-server.conf, certificate and key mounted in
+# /run/secrets, JetStream data in /data. The nats image cannot be pulled here: the host's nats-server
+# binary runs in a container of the base image instead.
+nats_container() {
+  local bin monitor
   bin=$(command -v nats-server || echo /usr/sbin/nats-server)
-  if [ ! -x "$bin" ]; then
-    NATS_URL=nats://127.0.0.1:4222
-    log "no nats-server binary: using $NATS_URL"
-    return 0
-  fi
-  port=$(free_port)
-  mkdir -p "$WORK/nats"
-  "$bin" -a 127.0.0.1 -p "$port" -js -sd "$WORK/nats" >"$WORK/nats.log" 2>&1 &
-  NATS_PID=$!
-  NATS_URL=nats://127.0.0.1:$port
-  for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.1; done
-  log "nats-server did not start"
-  return 1
+  NATS_PORT=$(free_port)
+  NATS_MONITOR=$(free_port)
+  monitor=$NATS_MONITOR
+  mkdir -p "$WORK/nats-data"
+  podman run -d --name "$NATS_CONTAINER" --read-only --cap-drop ALL --security-opt no-new-privileges \
+    -p "127.0.0.1:$NATS_PORT:4222" -p "127.0.0.1:$monitor:8222" \
+    -v "$bin:/usr/local/bin/nats-server:ro" \
+    -v "$SECRETS/nats/nats-server.conf:/run/secrets/nats-server.conf:ro" \
+    -v "$SECRETS/tls/server.crt:/run/secrets/nats-server.crt:ro" \
+    -v "$SECRETS/tls/server.key:/run/secrets/nats-server.key:ro" \
+    -v "$WORK/nats-data:/data" \
+    "$BASE_IMAGE" nats-server -c /run/secrets/nats-server.conf >/dev/null 2>"$WORK/nats-run.err" ||
+    { cat "$WORK/nats-run.err"; return 1; }
+  # The health check needs no credentials: the monitoring port, as in docker-compose.yml and k8s.
+  local health deadline=$((SECONDS + 20))
+  until health=$(curl -fsS "http://127.0.0.1:$monitor/healthz?js-enabled-only=true" 2>/dev/null); do
+    [ $SECONDS -lt $deadline ] || { log "NATS not healthy:"; podman logs --tail 20 "$NATS_CONTAINER" 2>&1 | sed 's/^/    /'; return 1; }
+    sleep 0.5
+  done
+  NATS_URL=tls://127.0.0.1:$NATS_PORT
+  log "nats-server $("$bin" --version | awk '{print $2}') on $NATS_URL; /healthz on :$monitor -> $health"
+  podman logs "$NATS_CONTAINER" 2>&1 | grep -E 'TLS required|JetStream|Listening for client' | sed 's/^/    /'
+}
+
+# From the host, with the project's own NATS client: without credentials the server says
+# 'Authorization Violation' (TLS with the right CA, so it gets that far); in plain text it wants TLS
+# first; with an app's seed it lets the app in.
+anonymous_refused() {
+  cat >"$WORK/nats-probe.js" <<'JS'
+const { connect, nkeyAuthenticator } = require('nats');
+const net = require('node:net');
+const { readFileSync } = require('node:fs');
+const [port, caFile, seedFile] = process.argv.slice(2);
+const base = { servers: `tls://127.0.0.1:${port}`, reconnect: false, timeout: 5000 };
+const ca = readFileSync(caFile, 'utf8');
+const attempt = async (label, options) => {
+  try {
+    const nc = await connect({ ...base, ...options });
+    await nc.flush();
+    await nc.close();
+    return `${label}: connected`;
+  } catch (error) {
+    return `${label}: refused (${error.code}: ${error.message})`;
+  }
+};
+// The server's own words to a client that skips TLS: read INFO, send CONNECT in plain text.
+const plain = () =>
+  new Promise((resolve) => {
+    let text = '';
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\r\n') && !socket.sentConnect) {
+        socket.sentConnect = true;
+        socket.write('CONNECT {"verbose":false}\r\nPING\r\n');
+      }
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', () => {});
+  });
+(async () => {
+  const anonymous = await attempt('anonymous client (TLS, no credentials)', { tls: { ca } });
+  const seed = readFileSync(seedFile, 'utf8').trim();
+  const own = await attempt('gateway with its own seed', { tls: { ca }, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) });
+  const raw = await plain();
+  const info = JSON.parse(raw.split('\r\n')[0].replace(/^INFO /, ''));
+  const reply = raw.split('\r\n').slice(1).join(' ').trim();
+  console.log(anonymous);
+  console.log(`plain-text client: server INFO tls_required=${info.tls_required} auth_required=${info.auth_required}; reply: ${reply || '(closed)'}`);
+  console.log(own);
+  const ok =
+    /AUTHORIZATION_VIOLATION: '?Authorization Violation/.test(anonymous) &&
+    info.tls_required === true && info.auth_required === true && !/\bPONG\b/.test(reply) &&
+    own.endsWith('connected');
+  process.exit(ok ? 0 : 1);
+})();
+JS
+  NODE_PATH=$ROOT/node_modules node "$WORK/nats-probe.js" "$NATS_PORT" "$SECRETS/tls/ca.crt" "$SECRETS/nats/gateway.nk" 2>&1 | sed 's/^/  /'
+  return "${PIPESTATUS[0]}"
+}
+
+# The bus files every app gets (its own seed only, the CA) and, for the services, the publishers' public keys.
+bus_files() {
+  local app=$1
+  BUS_FILES=(-v "$SECRETS/nats/$app.nk:/run/secrets/nats-seed:ro" -v "$SECRETS/tls/ca.crt:/run/secrets/nats-ca.crt:ro"
+    -e NATS_NKEY_SEED_FILE=/run/secrets/nats-seed -e NATS_TLS_CA_FILE=/run/secrets/nats-ca.crt)
+  case $app in
+    identity | invitations | profiles)
+      BUS_FILES+=(-v "$SECRETS/nats/public-keys.json:/run/secrets/nats-public-keys.json:ro"
+        -e NATS_PUBLIC_KEYS_FILE=/run/secrets/nats-public-keys.json
+        -v "$SECRETS/postgres/$app-database-url:/run/secrets/database-url:ro" -e DATABASE_URL_FILE=/run/secrets/database-url)
+      ;;
+  esac
+  [ "$app" = identity ] && BUS_FILES+=(-v "$SECRETS/secret-key:/run/secrets/secret-key:ro" -e SECRET_KEY_FILE=/run/secrets/secret-key)
+  return 0
 }
 
 # run_app APP [podman run options...]: the same hardening as the Kubernetes manifests
@@ -185,11 +305,12 @@ private_nats() {
 run_app() {
   local app=$1 name=lsverify-$1-$RUN_ID
   shift
+  bus_files "$app"
   # (podman's complaints that there is no systemd to schedule health checks go to a log: the checks
   # are run on demand below.)
   podman run -d --name "$name" --network host --read-only --tmpfs /tmp \
     --cap-drop ALL --security-opt no-new-privileges \
-    -e NATS_SERVERS="$NATS_URL" -e LOG_LEVEL=warn "$@" \
+    -e NATS_SERVERS="$NATS_URL" -e LOG_LEVEL=warn "${BUS_FILES[@]}" "$@" \
     "$IMAGE_PREFIX/$app:$IMAGE_TAG" >/dev/null 2>"$WORK/run-$app.err" || { cat "$WORK/run-$app.err"; return 1; }
   CONTAINERS+=("$name")
 }
@@ -231,22 +352,86 @@ private_s3() {
   return 1
 }
 
+# The images set NODE_ENV=production: without DATABASE_URL a service stops and names it (no
+# passwordless default database in production).
+production_config() {
+  local env out status
+  env=$(podman image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE_PREFIX/identity:$IMAGE_TAG" | grep '^NODE_ENV=')
+  log "identity image: $env"
+  [ "$env" = NODE_ENV=production ] || return 1
+  # Everything else identity needs is there, so DATABASE_URL is the one problem.
+  out=$(podman run --rm --network none --read-only --cap-drop ALL \
+    -v "$SECRETS/nats/identity.nk:/run/secrets/nats-seed:ro" -e NATS_NKEY_SEED_FILE=/run/secrets/nats-seed \
+    -v "$SECRETS/nats/public-keys.json:/run/secrets/nats-public-keys.json:ro" \
+    -e NATS_PUBLIC_KEYS_FILE=/run/secrets/nats-public-keys.json \
+    -v "$SECRETS/secret-key:/run/secrets/secret-key:ro" -e SECRET_KEY_FILE=/run/secrets/secret-key \
+    "$IMAGE_PREFIX/identity:$IMAGE_TAG" 2>&1)
+  status=$?
+  printf '%s\n' "$out" | grep -E 'DATABASE_URL' | sed 's/^/    /'
+  [ "$status" -ne 0 ] && printf '%s' "$out" | grep -q 'DATABASE_URL is required when NODE_ENV=production'
+}
+
+# One role per service that owns only its own database, as PostgreSQL's init script makes them in
+# docker-compose.yml and the Kubernetes overlay (deploy/postgres/10-service-roles.sh).
+service_roles() {
+  DATABASE_URLS_DIR=$SECRETS/postgres PGHOST=$PG_HOST PGPORT=$PG_PORT PGPASSWORD=$PG_PASSWORD POSTGRES_USER=$PG_USER \
+    deploy/postgres/10-service-roles.sh 2>&1 | sed 's/^/  /'
+  [ "${PIPESTATUS[0]}" = 0 ] || return 1
+  psql "$POSTGRES_URL/postgres" -Atc "SELECT rolname || ': superuser ' || rolsuper || ', createdb ' || rolcreatedb ||
+    ', owns ' || (SELECT string_agg(datname, ' ') FROM pg_database WHERE datdba = r.oid)
+    FROM pg_roles r WHERE rolname LIKE '${PREFIX}_%' ORDER BY 1" | sed 's/^/    /'
+  # A service's role cannot even connect to another service's database.
+  local identity_on_profiles
+  identity_on_profiles=$(sed "s|/${PREFIX}_identity\$|/${PREFIX}_profiles|" "$SECRETS/postgres/identity-database-url")
+  if psql "$identity_on_profiles" -qc 'SELECT 1' >/dev/null 2>"$WORK/cross.err"; then
+    log "${PREFIX}_identity could connect to ${PREFIX}_profiles"
+    return 1
+  fi
+  log "identity's role on profiles' database: $(grep -o 'User does not have CONNECT privilege' "$WORK/cross.err" || cat "$WORK/cross.err")"
+  grep -q 'CONNECT privilege' "$WORK/cross.err"
+}
+
 start_system() {
-  private_nats || return 1
   private_s3 || return 1
-  SECRET_KEY=$(node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))")
   GATEWAY_PORT=$(free_port)
   local port
-  log "NATS $NATS_URL, PostgreSQL $POSTGRES_URL (databases ${PREFIX}_*), gateway on $GATEWAY_PORT"
+  log "NATS $NATS_URL, PostgreSQL $PG_HOST:$PG_PORT (roles and databases ${PREFIX}_*), gateway on $GATEWAY_PORT"
   for app in identity invitations profiles; do
     port=$(free_port)
-    run_app "$app" -e HEALTH_PORT="$port" -e DATABASE_URL="$POSTGRES_URL/${PREFIX}_$app" \
-      -e SECRET_KEY="$SECRET_KEY" -e BCRYPT_COST=10 "${S3_ENV[@]}" || return 1
+    run_app "$app" -e HEALTH_PORT="$port" -e BCRYPT_COST=10 "${S3_ENV[@]}" || return 1
   done
   for app in identity invitations profiles; do wait_healthy "$app" || return 1; done
   run_app gateway -e PORT="$GATEWAY_PORT" || return 1
   wait_healthy gateway || return 1
   podman ps --filter "name=lsverify-.*-$RUN_ID" --format '  {{.Names}}  {{.Status}}'
+}
+
+# What NATS sees (its monitoring port): every connection over TLS, each under its app's name
+# and authenticated with that app's public key, none anonymous.
+bus_identities() {
+  curl -fsS "http://127.0.0.1:$NATS_MONITOR/connz?auth=true&limit=1000" >"$WORK/connz.json" || return 1
+  node - "$WORK/connz.json" "$SECRETS/nats/public-keys.json" <<'JS'
+const { readFileSync } = require('node:fs');
+const [connz, keysFile] = process.argv.slice(2);
+const connections = JSON.parse(readFileSync(connz, 'utf8')).connections ?? [];
+const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
+const seen = {};
+let ok = connections.length > 0;
+for (const c of connections) {
+  const own = keys[c.name] !== undefined && c.authorized_user === keys[c.name];
+  if (!own || !c.tls_version) ok = false;
+  const line = `${c.name ?? '(no name)'}: user ${c.authorized_user ?? '(anonymous)'}, TLS ${c.tls_version ?? 'no'}${own ? '' : '  <- not its own key'}`;
+  seen[line] = (seen[line] ?? 0) + 1;
+}
+for (const [line, n] of Object.entries(seen).sort()) console.log(`  ${n} x ${line}`);
+for (const app of ['gateway', 'identity', 'invitations', 'profiles']) {
+  if (!connections.some((c) => c.name === app)) {
+    console.log(`  ${app}: not connected`);
+    ok = false;
+  }
+}
+process.exit(ok ? 0 : 1);
+JS
 }
 
 signup_and_whoami() {
@@ -280,6 +465,7 @@ avatar_round_trip() {
   printf '%s' "$headers" | grep -qi '^content-type: image/png' && printf '%s' "$headers" | grep -qi '^x-content-type-options: nosniff'
 }
 
+# The admin container with the admin's seed only: `label-studio user` goes over the bus as `admin`.
 admin_cli() {
   run_app admin || return 1
   local out
@@ -306,22 +492,62 @@ graceful_stop() {
 
 # ---------------------------------------------------------------------------------------------
 compose_config() {
-  local env=$WORK/compose.env
-  # .env.example with its placeholders filled, as an operator's .env would be.
-  sed -e 's/^SECRET_KEY=.*/SECRET_KEY=0123456789abcdef0123456789abcdef0123456789/' \
-    -e 's/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=postgres-password/' \
+  local env=$WORK/compose.env rendered=$WORK/compose.yaml
+  # .env.example with its placeholders filled, as an operator's .env would be, and the secrets of this run.
+  sed -e "s|^SECRETS_DIR=.*|SECRETS_DIR=$SECRETS|" \
     -e 's/^MINIO_ROOT_PASSWORD=.*/MINIO_ROOT_PASSWORD=minio-password/' \
     -e 's/^MINIO_SECRET_KEY=.*/MINIO_SECRET_KEY=minio-app-secret/' .env.example >"$env"
-  docker-compose --env-file "$env" -f docker-compose.yml config -q || return 1
+  docker-compose --env-file "$env" -f docker-compose.yml config >"$rendered" || return 1
   log "docker-compose config: valid; services: $(docker-compose --env-file "$env" -f docker-compose.yml config --services | tr '\n' ' ')"
-  # Without SECRET_KEY it must refuse to start rather than fall back to a default.
-  grep -v '^SECRET_KEY=' "$env" >"$env.nosecret"
-  if docker-compose --env-file "$env.nosecret" -f docker-compose.yml config -q 2>"$WORK/nosecret.err"; then
-    log "docker-compose config accepted a missing SECRET_KEY"
+  # Without the secrets' directory it must refuse to start rather than run without credentials.
+  grep -v '^SECRETS_DIR=' "$env" >"$env.nosecrets"
+  if docker-compose --env-file "$env.nosecrets" -f docker-compose.yml config -q 2>"$WORK/nosecrets.err"; then
+    log "docker-compose config accepted a missing SECRETS_DIR"
     return 1
   fi
-  grep -q 'set SECRET_KEY in .env' "$WORK/nosecret.err" || { cat "$WORK/nosecret.err"; return 1; }
-  log "without SECRET_KEY it refuses: $(grep -o 'in service "[a-z]*": set SECRET_KEY in .env' "$WORK/nosecret.err")"
+  grep -q 'set SECRETS_DIR in .env' "$WORK/nosecrets.err" || { cat "$WORK/nosecrets.err"; return 1; }
+  log "without SECRETS_DIR it refuses: $(grep -o 'in secret "[a-z-]*": set SECRETS_DIR in .env[^"]*' "$WORK/nosecrets.err" | head -1)"
+  # Every secret is a file deploy-secrets made, each app gets only its own seed, and no credential's
+  # value is anywhere in the configuration (environment, commands, labels).
+  node - "$rendered" "$SECRETS" <<'JS' || return 1
+const yaml = require('js-yaml');
+const { readFileSync, existsSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const [file, dir] = process.argv.slice(2);
+const text = readFileSync(file, 'utf8');
+const config = yaml.load(text);
+const problems = [];
+for (const [name, secret] of Object.entries(config.secrets)) {
+  if (!existsSync(secret.file)) problems.push(`secret ${name}: no file ${secret.file}`);
+}
+const apps = ['gateway', 'identity', 'invitations', 'profiles', 'admin'];
+for (const app of apps) {
+  const service = config.services[app];
+  const sources = (service.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+  const seeds = sources.filter((s) => s.endsWith('-nats-seed'));
+  if (seeds.join() !== `${app}-nats-seed`) problems.push(`${app}: NATS seeds ${seeds.join(', ') || 'none'}`);
+  const env = service.environment ?? {};
+  for (const name of ['NATS_NKEY_SEED_FILE', 'NATS_TLS_CA_FILE']) if (!env[name]) problems.push(`${app}: no ${name}`);
+  for (const name of ['NATS_NKEY_SEED', 'DATABASE_URL', 'SECRET_KEY']) if (name in env) problems.push(`${app}: ${name} in the environment`);
+}
+const files = [
+  ...readdirSync(join(dir, 'nats')).filter((f) => f.endsWith('.nk')).map((f) => join(dir, 'nats', f)),
+  ...readdirSync(join(dir, 'postgres')).map((f) => join(dir, 'postgres', f)),
+  join(dir, 'secret-key'),
+];
+for (const f of files) {
+  const value = readFileSync(f, 'utf8').trim();
+  const password = value.match(/^postgres:\/\/[^:]+:([^@]+)@/)?.[1] ?? value;
+  if (text.includes(password)) problems.push(`the value of ${f} is in the configuration`);
+}
+const seedsOf = Object.fromEntries(apps.map((a) => [a, (config.services[a].secrets ?? []).map((s) => s.source ?? s).join(' ')]));
+for (const p of problems) console.log(`  problem: ${p}`);
+if (!problems.length) {
+  console.log(`  ${Object.keys(config.secrets).length} secrets, all files from deploy-secrets; no credential value in the configuration`);
+  for (const [a, s] of Object.entries(seedsOf)) console.log(`    ${a.padEnd(12)} ${s}`);
+}
+process.exit(problems.length ? 1 : 0);
+JS
 }
 
 kustomize_render() {
@@ -348,18 +574,26 @@ for app in "${APPS[@]}"; do
   step "build image $app" build_image "$app"
 done
 if [ "$FAILED" = 0 ]; then
-  step "run identity, invitations, profiles, gateway" start_system &&
-    step "signup + whoami through the gateway" signup_and_whoami &&
-    step "avatar upload and serving (sharp, object storage)" avatar_round_trip
-  if [ -f apps/admin/src/main.ts ]; then
-    step "label-studio user in the admin container" admin_cli
-  else
-    skip "label-studio user in the admin container" "apps/admin does not exist yet (the image is built; run this again once it lands)"
+  if step "deployment secrets (scripts/deploy-secrets.sh)" make_secrets &&
+    step "NATS with the generated config (TLS, JetStream)" nats_container; then
+    step "NATS refuses anonymous clients" anonymous_refused
+    step "NODE_ENV=production: no default DATABASE_URL" production_config
+    if step "service roles (deploy/postgres/10-service-roles.sh)" service_roles &&
+      step "run identity, invitations, profiles, gateway" start_system; then
+      step "each app on the bus as itself (NATS connz)" bus_identities
+      if step "signup + whoami through the gateway" signup_and_whoami; then
+        step "avatar upload and serving (sharp, object storage)" avatar_round_trip
+        step "label-studio user in the admin container" admin_cli
+      else
+        skip "label-studio user in the admin container" "no account was made to look up"
+      fi
+    fi
+    [ ${#CONTAINERS[@]} -gt 0 ] && step "SIGTERM stops every container in time" graceful_stop
   fi
-  step "SIGTERM stops every container in time" graceful_stop
 else
   skip "run the system" "an image did not build"
 fi
+[ -f "$SECRETS/secret-key" ] || step "deployment secrets (scripts/deploy-secrets.sh)" make_secrets
 step "docker-compose.yml (docker-compose config)" compose_config
 step "k8s manifests (kubectl kustomize)" kustomize_render
 
