@@ -9,7 +9,7 @@ import {
 } from 'nats';
 import { BusError, natsConnectionOptions } from '@app/bus';
 import { BusApp, Headers, isErrorPayload } from '@app/contracts';
-import { signEvent } from '../../libs/bus/src/event-signature';
+import { signEvent } from '@app/bus';
 import { OBSERVER_SEED, TestNatsServer } from './nats-server';
 
 const codec = JSONCodec<unknown>();

@@ -38,6 +38,7 @@ import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
+import { AuthUserProjection } from './read-model/auth-user.projection';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
 import { LogoutUseCase } from './sessions/logout.usecase';
 import { SessionIssuer } from './sessions/session-issuer';
@@ -88,6 +89,7 @@ export class IdentityModule {
         { provide: IDENTITY_CONFIG, useValue: config },
         MigrationsUnderLock,
         OutboxRelay,
+        AuthUserProjection,
         AuditLogRepository,
         AccountRepository,
         ApiTokenRepository,

@@ -13,7 +13,9 @@ export interface StartOptions {
 /**
  * Starts identity (main.ts and the tests): migrations under a lock and the bootstrap account
  * (LABEL_STUDIO_USERNAME) before anything else, then the health endpoints and the message
- * handlers, the outbox relay and the durable consumer of invitations' member removals.
+ * handlers, the outbox relay (events, and the `auth-users` read model, whose projection registers
+ * itself with the relay when the module starts) and the durable consumer of invitations' member
+ * removals.
  */
 export async function startIdentity(
   config: IdentityConfig,

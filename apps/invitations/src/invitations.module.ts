@@ -37,6 +37,7 @@ import { OrganizationRepository } from './organizations/organization.repository'
 import { OrganizationsHandler } from './organizations/organizations.handler';
 import { ReadOrganizationsUseCase } from './organizations/read-organizations.usecase';
 import { UpdateOrganizationUseCase } from './organizations/update-organization.usecase';
+import { UserMembershipsProjection } from './read-model/user-memberships.projection';
 import { AuthorizeSignupUseCase, SIGNUP_SETTINGS } from './signup/authorize-signup.usecase';
 import { SignupHandler } from './signup/signup.handler';
 
@@ -76,6 +77,7 @@ export class InvitationsModule {
         MigrationsUnderLock,
         { provide: SIGNUP_SETTINGS, useValue: config.signup },
         OutboxRelay,
+        UserMembershipsProjection,
         AuditLogRepository,
         OrganizationRepository,
         MembershipRepository,

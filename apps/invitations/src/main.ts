@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     bus: config.nats,
     healthPort: config.healthPort,
   });
-  // Facts this service publishes (member removed) leave through its outbox.
+  // Facts this service publishes (member removed) and the gateway's read model (`user-memberships`,
+  // whose projection registers itself when the module starts) leave through its outbox.
   app.get(OutboxRelay).start(InvitationsEvents.stream);
   // After the handlers are up: a service that was down catches up on missed identity events.
   await app.get(IdentityEventsConsumer).start();

@@ -94,16 +94,40 @@ export class TestTables {
     return Number(result.rows[0]?.n);
   }
 
+  /** The events in the outbox (not the changes of the read model, which share the table). */
+  async countEvents(): Promise<number> {
+    const result = await this.client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM outbox WHERE subject NOT LIKE '$KV.%'`,
+    );
+    return Number(result.rows[0]?.n);
+  }
+
   async rows<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.client.query<T>(sql, params)).rows;
   }
 
+  /**
+   * Empties every table. The outbox is locked first: the relay, which reads the other tables while
+   * holding outbox rows (to publish the read model), finishes or waits, so the two cannot take
+   * their locks in opposite orders. A deadlock with anything else running is retried.
+   */
   async truncate(): Promise<void> {
-    await this.client.query(
-      'TRUNCATE organization, organization_member, user_context, removed_user, audit_log RESTART IDENTITY CASCADE',
-    );
-    // Outbox ids are JetStream message ids: restarting them would make new events look like repeats.
-    await this.client.query('TRUNCATE outbox');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.query('BEGIN');
+        await this.client.query('LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE');
+        await this.client.query(
+          'TRUNCATE organization, organization_member, user_context, removed_user, audit_log RESTART IDENTITY CASCADE',
+        );
+        // Outbox ids are JetStream message ids: restarting them would make new events look like repeats.
+        await this.client.query('TRUNCATE outbox');
+        await this.client.query('COMMIT');
+        return;
+      } catch (error) {
+        await this.client.query('ROLLBACK');
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+      }
+    }
   }
 
   /** An organization besides the first (only the first is founded by a signup). */

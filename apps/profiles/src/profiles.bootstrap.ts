@@ -1,6 +1,6 @@
 import { INestApplication, Module, Type } from '@nestjs/common';
 import { bootstrapService } from '@app/bus';
-import { ensureDatabase } from '@app/database';
+import { ensureDatabase, OutboxRelay } from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
 import { LabelingEventsConsumer } from './labeling/labeling-events.consumer';
@@ -15,7 +15,9 @@ function rootModule(config: ProfilesConfig): Type<unknown> {
 
 /**
  * Starts the service exactly as production does (the integration tests use it too): database,
- * migrations, health endpoints, bus handlers, then the durable event consumers.
+ * migrations, health endpoints, bus handlers, the outbox relay (it publishes no events: only the
+ * gateway's read model of profiles, whose projection registers itself when the module starts),
+ * then the durable event consumers.
  */
 export async function startProfilesService(config: ProfilesConfig): Promise<INestApplication> {
   await ensureDatabase(config.databaseUrl);
@@ -24,6 +26,7 @@ export async function startProfilesService(config: ProfilesConfig): Promise<INes
     bus: config.nats,
     healthPort: config.healthPort,
   });
+  app.get(OutboxRelay).start();
   await app.get(IdentityEventsConsumer).start();
   await app.get(LabelingEventsConsumer).start();
   return app;

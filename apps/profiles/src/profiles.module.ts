@@ -2,7 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
-import { MigrationsUnderLock, ServiceHealthController, postgresOptions } from '@app/database';
+import {
+  MigrationsUnderLock,
+  OutboxMessage,
+  OutboxRelay,
+  ServiceHealthController,
+  postgresOptions,
+} from '@app/database';
 import { ProfilesConfig } from './config';
 import { IdentityEventsConsumer } from './events/identity-events.consumer';
 import { ContributionsHandler } from './labeling/contributions.handler';
@@ -21,6 +27,7 @@ import { AvatarsHandler } from './avatars/avatars.handler';
 import { AVATAR_LIMITS, AvatarsUseCases } from './avatars/avatars.usecases';
 import { OrphanSweeper, SWEEPER_CONFIG } from './avatars/orphan-sweeper';
 import { LabelingReadModel1767830400000 } from './migrations/1767830400000-labeling-read-model';
+import { Outbox1768435200000 } from './migrations/1768435200000-outbox';
 import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
 import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -29,6 +36,7 @@ import { ProfilesHandler } from './profiles/profiles.handler';
 import { RecordActivityUseCase } from './profiles/record-activity.usecase';
 import { RemoveProfileUseCase } from './profiles/remove-profile.usecase';
 import { UpdateProfileUseCase } from './profiles/update-profile.usecase';
+import { ProfileProjection } from './read-model/profile.projection';
 
 /** The profiles service; its configuration is passed in, so tests never touch process.env. */
 @Module({})
@@ -42,11 +50,12 @@ export class ProfilesModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.databaseUrl,
-            entities: [ProfileEntity, LabelingProjectEntity, LabelingAnnotationEntity],
+            entities: [ProfileEntity, LabelingProjectEntity, LabelingAnnotationEntity, OutboxMessage],
             migrations: [
               InitialSchema1767225600000,
               AvatarObjects1767398400000,
               LabelingReadModel1767830400000,
+              Outbox1768435200000,
             ],
           }),
         ),
@@ -56,6 +65,8 @@ export class ProfilesModule {
       controllers: [ProfilesHandler, AvatarsHandler, ContributionsHandler, ServiceHealthController],
       providers: [
         MigrationsUnderLock,
+        OutboxRelay,
+        ProfileProjection,
         ProfileRepository,
         EnsureProfileUseCase,
         GetProfilesUseCase,

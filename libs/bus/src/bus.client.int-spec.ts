@@ -35,6 +35,7 @@ const TEST_CONTRACTS = {
   requests: [Echo, Refuse, Crash, Slow, Nobody, OperatorOnly],
   events: [],
   objectStores: [],
+  readModels: [],
 };
 
 @BusController()

@@ -1,5 +1,5 @@
 import { MsgHdrs, nkeys } from 'nats';
-import { BusApp, EventContract } from '@app/contracts';
+import { BusApp } from '@app/contracts';
 
 /** Headers of a signed event: who signed it (an app's public nkey) and the Ed25519 signature. */
 export const SIGNER_HEADER = 'x-event-signer';
@@ -38,11 +38,11 @@ export function signEvent(
 export type PublicKeys = Partial<Record<BusApp, string>>;
 
 /**
- * Why an event may not be acted on, or null when one of its contract's publishers signed exactly
- * this subject, message id and payload.
+ * Why a message may not be acted on, or null when one of `publishers` signed exactly this subject,
+ * message id and payload.
  */
 export function signatureProblem(
-  contract: EventContract,
+  publishers: readonly BusApp[],
   publicKeys: PublicKeys,
   headers: MsgHdrs | undefined,
   subject: string,
@@ -52,8 +52,8 @@ export function signatureProblem(
   const signature = headers?.get(SIGNATURE_HEADER);
   const msgId = headers?.get('Nats-Msg-Id');
   if (!signer || !signature || !msgId) return 'unsigned';
-  const trusted = contract.publishedBy.some((app) => publicKeys[app] === signer);
-  if (!trusted) return `signed by ${signer}, not by ${contract.publishedBy.join(' or ')}`;
+  const trusted = publishers.some((app) => publicKeys[app] === signer);
+  if (!trusted) return `signed by ${signer}, not by ${publishers.join(' or ')}`;
   try {
     const ok = nkeys
       .fromPublic(signer)

@@ -6,3 +6,5 @@ export * from './service';
 export * from './uploads';
 export * from './connection';
 export * from './field-errors';
+export * from './read-model';
+export * from './event-signature';

@@ -92,7 +92,7 @@ export async function consumeDurably<C extends EventContract>(
     await requestScope.run({ correlationId }, async () => {
       if (spec.signed) {
         const problem = signatureProblem(
-          contract,
+          contract.publishedBy,
           consumer.publicKeys ?? {},
           msg.headers,
           msg.subject,

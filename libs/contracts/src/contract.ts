@@ -97,6 +97,24 @@ export interface ObjectStoreContract {
   readonly readers: readonly BusApp[];
 }
 
+/**
+ * A read model replicated to other apps through a JetStream key-value bucket: its owner writes one
+ * complete, signed value per key (from its outbox, in commit order) and deletes keys that no longer
+ * exist; readers keep the whole bucket in memory (rebuilt from it at start, updated by a watch).
+ */
+export interface KvBucketContract<S extends ZodTypeAny = ZodTypeAny> {
+  readonly kind: 'kv';
+  readonly bucket: string;
+  readonly schema: S;
+  readonly owner: BusApp;
+  readonly readers: readonly BusApp[];
+}
+export const kvBucket = <S extends ZodTypeAny>(
+  declaration: Omit<KvBucketContract<S>, 'kind'>,
+): KvBucketContract<S> => ({ kind: 'kv', ...declaration });
+/** What a reader of a bucket gets for a key, after validation. */
+export type KvValueOf<C> = C extends KvBucketContract<infer S> ? z.output<S> : never;
+
 /** What a sender passes (before defaults and transforms). */
 export type RequestOf<C> = C extends RequestContract<infer S, unknown> ? z.input<S> : never;
 /** What a handler receives after validation. */

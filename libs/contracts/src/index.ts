@@ -8,3 +8,4 @@ export * from './labeling';
 export * from './schemas';
 export * from './registry';
 export * from './permissions';
+export * from './read-models';

@@ -24,6 +24,7 @@ const API = '$JS.API';
  * - events: publishers may publish the subject; a stream's owner may create and inspect it; each
  *   consumer may create, read and acknowledge only its own durable consumer.
  * - object stores: writers may create the bucket, put and discard; readers may get and delete.
+ * - read models (key-value buckets): the owner creates and writes; readers watch.
  */
 export function natsPermissions(app: BusApp, contracts: BusContracts = BUS_CONTRACTS): NatsPermissions {
   const publish = new Set<string>();
@@ -85,6 +86,24 @@ export function natsPermissions(app: BusApp, contracts: BusContracts = BUS_CONTR
       // and answers its flow control.
       publish.add(`${API}.STREAM.NAMES`);
       publish.add(`${API}.CONSUMER.CREATE.${name}`);
+      publish.add(`$JS.FC.${name}.>`);
+    }
+  }
+
+  for (const model of contracts.readModels) {
+    const owner = model.owner === app;
+    const reader = model.readers.includes(app);
+    if (!owner && !reader) continue;
+    jetstream = true;
+    const name = `KV_${model.bucket}`;
+    publish.add(`${API}.STREAM.INFO.${name}`);
+    if (owner) {
+      publish.add(`${API}.STREAM.CREATE.${name}`);
+      publish.add(`$KV.${model.bucket}.>`);
+    }
+    if (reader) {
+      // A watch is an ordered consumer over the whole bucket, with flow control.
+      publish.add(`${API}.CONSUMER.CREATE.${name}.*.$KV.${model.bucket}.>`);
       publish.add(`$JS.FC.${name}.>`);
     }
   }

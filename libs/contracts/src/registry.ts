@@ -1,14 +1,22 @@
-import { EventContract, ObjectStoreContract, RequestContract, StreamContract } from './contract';
+import {
+  EventContract,
+  KvBucketContract,
+  ObjectStoreContract,
+  RequestContract,
+  StreamContract,
+} from './contract';
 import { IdentityEvents, IdentitySubjects } from './identity';
 import { InvitationsEvents, InvitationsSubjects } from './invitations';
 import { LabelingEvents } from './labeling';
 import { AvatarUploads, ProfilesSubjects } from './profiles';
+import { ReadModels } from './read-models';
 
 /** Everything that may cross the bus; the NATS permissions are generated from exactly this. */
 export interface BusContracts {
   requests: readonly RequestContract[];
   events: readonly EventContract[];
   objectStores: readonly ObjectStoreContract[];
+  readModels: readonly KvBucketContract[];
 }
 
 const eventsOf = (group: Record<string, unknown>): EventContract[] =>
@@ -25,6 +33,7 @@ export const BUS_CONTRACTS: BusContracts = {
   ],
   events: [...eventsOf(IdentityEvents), ...eventsOf(InvitationsEvents), ...eventsOf(LabelingEvents)],
   objectStores: [AvatarUploads],
+  readModels: Object.values(ReadModels),
 };
 
 export const streamsOf = (contracts: BusContracts): StreamContract[] => [

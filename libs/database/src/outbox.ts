@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Column, CreateDateColumn, DataSource, Entity, EntityManager, PrimaryGeneratedColumn } from 'typeorm';
-import { eventContractOf, EventContract, PayloadOf, StreamContract } from '@app/contracts';
-import { BusClient, ensureStream, publishEvent } from '@app/bus';
+import { eventContractOf, EventContract, KvBucketContract, PayloadOf, StreamContract } from '@app/contracts';
+import { BusClient, ensureStream, publishEvent, publishReadModel } from '@app/bus';
+import { NatsConnection } from 'nats';
 import { currentCorrelationId } from '@app/logging';
 
 /** Facts written in the same transaction as the change they describe, relayed to JetStream. */
@@ -54,6 +55,40 @@ export async function recordEvent<C extends EventContract>(
 }
 
 /**
+ * How a service computes one key of a read model it owns, from its own tables: the complete
+ * current value, or null when the key no longer exists (it is then deleted from the bucket).
+ */
+export interface Projection<C extends KvBucketContract = KvBucketContract> {
+  contract: C;
+  valueOf(manager: EntityManager, key: string): Promise<unknown>;
+  /** Every key, to fill a bucket that starts empty (first start, or a read model just added). */
+  allKeys(manager: EntityManager): Promise<string[]>;
+}
+
+const KV_PREFIX = '$KV.';
+
+/**
+ * Records, inside the caller's transaction, that `key` of a read model changed. The relay
+ * computes the value when it publishes (so a burst of changes to one key is published once, with
+ * the state as committed), after everything recorded before it.
+ */
+export async function recordReadModelChange(
+  manager: EntityManager,
+  contract: KvBucketContract,
+  keys: Array<string | number>,
+): Promise<void> {
+  if (keys.length === 0) return;
+  await manager.insert(
+    OutboxMessage,
+    keys.map((key) => ({
+      subject: `${KV_PREFIX}${contract.bucket}.${key}`,
+      payload: {},
+      correlationId: currentCorrelationId() ?? null,
+    })),
+  );
+}
+
+/**
  * Moves committed outbox rows to JetStream. Rows are claimed with SKIP LOCKED, so replicas share
  * the work; a crash after publishing and before marking is harmless because the outbox id is the
  * JetStream message id (deduplicated).
@@ -66,12 +101,20 @@ export class OutboxRelay implements OnApplicationShutdown {
   private again = false;
   private streamReady = false;
 
+  private readonly projections = new Map<string, Projection>();
+  private readonly bucketsReady = new Set<string>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: BusClient,
   ) {}
 
-  start(spec: StreamContract, intervalMs = 1_000): void {
+  /** A read model this service owns, kept in step through the outbox (before `start`). */
+  project(projection: Projection): void {
+    this.projections.set(projection.contract.bucket, projection);
+  }
+
+  start(spec?: StreamContract, intervalMs = 1_000): void {
     this.spec = spec;
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
@@ -99,15 +142,22 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   private async drain(): Promise<void> {
-    if (!this.spec || !this.bus.isConnected) return;
+    if (!this.bus.isConnected) return;
     const nc = await this.bus.nats();
-    if (!this.streamReady) {
+    if (this.spec && !this.streamReady) {
       await ensureStream(nc, this.spec);
       this.streamReady = true;
     }
+    for (const projection of this.projections.values()) await this.openBucket(nc, projection);
     const dbName = String(this.dataSource.options.database ?? this.dataSource.driver.database ?? 'db');
     for (;;) {
       const published = await this.dataSource.transaction(async (manager) => {
+        // One relay at a time: read models are published in commit order, key by key.
+        const [{ locked }]: Array<{ locked: boolean }> = await manager.query(
+          'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+          [`outbox-relay:${dbName}`],
+        );
+        if (!locked) return 0;
         const rows: OutboxMessage[] = await manager
           .getRepository(OutboxMessage)
           .createQueryBuilder('o')
@@ -117,18 +167,31 @@ export class OutboxRelay implements OnApplicationShutdown {
           .setLock('pessimistic_write')
           .setOnLocked('skip_locked')
           .getMany();
+        // Of several changes to one key in a batch, only the last is published: it reads the
+        // state as committed, which already includes the earlier ones.
+        const lastOfKey = new Map<string, string>();
+        for (const row of rows) if (row.subject.startsWith(KV_PREFIX)) lastOfKey.set(row.subject, row.id);
+        // Values are computed first (in this transaction, as committed); then everything is sent
+        // in outbox order, each acknowledged before the next.
+        const sends: Array<() => Promise<unknown>> = [];
         for (const row of rows) {
+          const msgId = `${dbName}-outbox-${row.id}`;
+          if (row.subject.startsWith(KV_PREFIX)) {
+            if (lastOfKey.get(row.subject) === row.id) {
+              const { key, projection, value } = await this.valueOfKey(manager, row.subject);
+              sends.push(() =>
+                publishReadModel(nc, this.bus.settings, projection.contract, key, value, msgId),
+              );
+            }
+            continue;
+          }
           const contract = eventContractOf(row.subject);
           if (!contract) throw new Error(`Outbox row ${row.id}: ${row.subject} is no event contract`);
-          await publishEvent(
-            nc,
-            this.bus.settings,
-            contract,
-            row.payload,
-            `${dbName}-outbox-${row.id}`,
-            row.correlationId ?? undefined,
+          sends.push(() =>
+            publishEvent(nc, this.bus.settings, contract, row.payload, msgId, row.correlationId ?? undefined),
           );
         }
+        for (const send of sends) await send();
         if (rows.length) {
           await manager.update(
             OutboxMessage,
@@ -140,6 +203,38 @@ export class OutboxRelay implements OnApplicationShutdown {
       });
       if (published < 100) return;
     }
+  }
+
+  private async valueOfKey(
+    manager: EntityManager,
+    subject: string,
+  ): Promise<{ key: string; projection: Projection; value: unknown }> {
+    const [bucket, ...rest] = subject.slice(KV_PREFIX.length).split('.');
+    const key = rest.join('.');
+    const projection = this.projections.get(bucket);
+    if (!projection) throw new Error(`${subject}: no projection of the read model ${bucket}`);
+    return { key, projection, value: await projection.valueOf(manager, key) };
+  }
+
+  /**
+   * Creates the owner's bucket if needed; a bucket that starts empty while the tables are not
+   * (first start with this read model) is filled by recording a change for every key.
+   */
+  private async openBucket(nc: NatsConnection, projection: Projection): Promise<void> {
+    const { bucket } = projection.contract;
+    if (this.bucketsReady.has(bucket)) return;
+    const kv = await nc.jetstream().views.kv(bucket, { history: 1 });
+    const status = await kv.status();
+    if (status.values === 0) {
+      await this.dataSource.transaction(async (manager) => {
+        const keys = await projection.allKeys(manager);
+        for (let i = 0; i < keys.length; i += 1000) {
+          await recordReadModelChange(manager, projection.contract, keys.slice(i, i + 1000));
+        }
+      });
+      if (status.values === 0) this.logger.log(`Read model ${bucket} is new: publishing every key`);
+    }
+    this.bucketsReady.add(bucket);
   }
 
   onApplicationShutdown(): void {

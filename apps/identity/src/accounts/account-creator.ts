@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { IdentityEvents } from '@app/contracts';
 import { recordEvent } from '@app/database';
+import { recordAuthChange } from '../read-model/auth-user.projection';
 import { TokenIssuer } from '../tokens/token-issuer';
 import { Account } from './account.entity';
 import { AccountRepository } from './account.repository';
@@ -21,7 +22,8 @@ export interface AccountToCreate {
 
 /**
  * What every new account gets, inside the caller's transaction: the row, its API token (Label
- * Studio's post_save signal) and the `userRegistered` fact for invitations and profiles.
+ * Studio's post_save signal), the `userRegistered` fact for invitations and profiles, and the
+ * change of the gateway's read model (`auth-users`).
  */
 @Injectable()
 export class AccountCreator {
@@ -38,6 +40,7 @@ export class AccountCreator {
       isSuperuser: input.isSuperuser,
     });
     await this.tokens.issue(manager, account.id, input.token);
+    await recordAuthChange(manager, account.id);
     await recordEvent(manager, IdentityEvents.userRegistered, {
       userId: account.id,
       email: account.email,

@@ -71,10 +71,10 @@ export class AccountRepository {
     await manager.update(Account, { id }, { isActive });
   }
 
-  async updateUsername(id: number, username: string): Promise<Account | null> {
-    const result = await this.dataSource.manager.update(Account, { id }, { username });
+  async updateUsername(manager: EntityManager, id: number, username: string): Promise<Account | null> {
+    const result = await manager.update(Account, { id }, { username });
     if (!result.affected) return null;
-    return this.findById(id);
+    return manager.findOneBy(Account, { id });
   }
 
   async recordLogin(manager: EntityManager, id: number, at: Date): Promise<void> {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Empty, IdentityEvents } from '@app/contracts';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
+import { recordAuthChange } from '../read-model/auth-user.projection';
 import { AccountRepository } from './account.repository';
 import { accountNotFound } from './get-account.usecase';
 
@@ -19,6 +20,8 @@ export class DeleteAccountUseCase {
   async execute(userId: number, actor: Actor): Promise<Empty> {
     const deleted = await this.dataSource.transaction(async (manager) => {
       if (!(await this.accounts.delete(manager, userId))) return false;
+      // The key goes from the gateway's read model: the account no longer exists.
+      await recordAuthChange(manager, userId);
       await recordEvent(manager, IdentityEvents.userDeleted, {
         userId,
         occurredAt: new Date().toISOString(),

@@ -77,6 +77,8 @@ export class RegisterAccountUseCase {
           const now = new Date();
           session = await this.sessions.open(manager, account.id, true, now);
           await this.accounts.recordLogin(manager, account.id, now);
+          // The read model gets the session and last_login with the account (the creator
+          // recorded the change; the relay reads the committed state).
           account.lastLogin = now;
           await recordEvent(manager, IdentityEvents.userLoggedIn, {
             userId: account.id,

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountDto, ErrorCode } from '@app/contracts';
 import { ServiceError } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
+import { recordAuthChange } from '../read-model/auth-user.projection';
 import { SessionRepository } from '../sessions/session.repository';
 import { toAccountDto } from './account.mapper';
 import { AccountRepository } from './account.repository';
@@ -25,6 +27,7 @@ export class SetActiveUseCase {
     private readonly accounts: AccountRepository,
     private readonly sessions: SessionRepository,
     private readonly audit: AuditLogRepository,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /** Idempotent; a user who no longer exists has nothing left to deactivate. */
@@ -41,12 +44,14 @@ export class SetActiveUseCase {
     actor: Actor,
     reason: ActiveChangeReason = 'operator',
   ): Promise<AccountDto> {
-    return this.dataSource.transaction(async (manager) => {
+    let changed = false;
+    const reply = await this.dataSource.transaction(async (manager) => {
       const account = await this.accounts.findForUpdate(manager, input.userId);
       if (!account) throw accountNotFound();
       if (account.isActive === input.active) return toAccountDto(account);
       await this.accounts.updateActive(manager, account.id, input.active);
       const sessionsEnded = input.active ? 0 : await this.sessions.deleteAllOf(manager, account.id);
+      await recordAuthChange(manager, account.id);
       await this.audit.record(
         {
           action: input.active ? 'account.activate' : 'account.deactivate',
@@ -57,7 +62,10 @@ export class SetActiveUseCase {
         manager,
       );
       account.isActive = input.active;
+      changed = true;
       return toAccountDto(account);
     });
+    if (changed) this.relay.kick();
+    return reply;
   }
 }

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Empty, ErrorCode } from '@app/contracts';
 import { ServiceError } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
 import { PasswordHasher } from '../auth/password-hasher';
 import { passwordProblems } from '../auth/password-policy';
+import { recordAuthChange } from '../read-model/auth-user.projection';
 import { SessionRepository } from '../sessions/session.repository';
 import { AccountRepository } from './account.repository';
 import { SetPasswordInput } from './account.schemas';
@@ -29,6 +31,7 @@ export class SetPasswordUseCase {
     private readonly sessions: SessionRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLogRepository,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async execute(input: SetPasswordInput, actor: Actor): Promise<Empty> {
@@ -48,11 +51,13 @@ export class SetPasswordUseCase {
         throw accountNotFound();
       }
       const sessionsEnded = await this.sessions.deleteAllOf(manager, account.id);
+      await recordAuthChange(manager, account.id);
       await this.audit.record(
         { action: 'password.reset', actor, subjectUserId: account.id, details: { sessionsEnded } },
         manager,
       );
     });
+    this.relay.kick();
     return {};
   }
 }

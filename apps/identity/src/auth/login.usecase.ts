@@ -9,6 +9,7 @@ import { AccountRepository } from '../accounts/account.repository';
 import { EMAIL_MAX_LENGTH, normaliseEmail } from '../accounts/email-address';
 import { Actor, AuditLogRepository } from '../audit/audit-log.repository';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config';
+import { recordAuthChange } from '../read-model/auth-user.projection';
 import { SessionIssuer } from '../sessions/session-issuer';
 import { LoginInput } from './auth.schemas';
 import { LoginThrottleRepository } from './login-throttle.repository';
@@ -71,6 +72,7 @@ export class LoginUseCase {
       await this.throttle.reset(accountKey(email), manager);
       await this.accounts.recordLogin(manager, account.id, now);
       const opened = await this.sessions.open(manager, account.id, input.persistent, now);
+      await recordAuthChange(manager, account.id);
       await recordEvent(manager, IdentityEvents.userLoggedIn, {
         userId: account.id,
         occurredAt: now.toISOString(),

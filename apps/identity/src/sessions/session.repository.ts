@@ -22,9 +22,9 @@ export class SessionRepository {
   }
 
   /** Returns the owner's id when a session was deleted, null when there was none. */
-  async delete(digest: Buffer): Promise<number | null> {
+  async delete(manager: EntityManager, digest: Buffer): Promise<number | null> {
     // TypeORM answers a DELETE with [rows, affected count].
-    const [rows]: [{ user_id: number }[], number] = await this.dataSource.query(
+    const [rows]: [{ user_id: number }[], number] = await manager.query(
       'DELETE FROM web_session WHERE digest = $1 RETURNING user_id',
       [digest],
     );
@@ -37,13 +37,11 @@ export class SessionRepository {
     return result.affected ?? 0;
   }
 
-  async deleteExpired(): Promise<number> {
-    const result = await this.dataSource.manager
-      .createQueryBuilder()
-      .delete()
-      .from(WebSession)
-      .where('expires_at <= now()')
-      .execute();
-    return result.affected ?? 0;
+  /** Deletes the expired sessions; returns the owners of those deleted (each once). */
+  async deleteExpired(manager: EntityManager): Promise<number[]> {
+    const [rows]: [{ user_id: number }[], number] = await manager.query(
+      'DELETE FROM web_session WHERE expires_at <= now() RETURNING user_id',
+    );
+    return [...new Set(rows.map((row) => row.user_id))];
   }
 }

@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, MembershipContextDto } from '@app/contracts';
 import { fail, ServiceError } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { SignupSettings } from '../config';
 import { sameInviteToken } from '../organizations/invite-token';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationRepository } from '../organizations/organization.repository';
+import { recordMembershipsChanged } from '../read-model/user-memberships.projection';
 import { SIGNUP_SETTINGS } from '../signup/authorize-signup.usecase';
 import { decideSignup } from '../signup/signup-policy';
 import { BusCaller, EnsureMembershipInput } from './membership-requests.schema';
@@ -37,6 +39,7 @@ export class EnsureMembershipUseCase {
     private readonly access: MembershipsAccess,
     private readonly audit: AuditLogRepository,
     @Inject(SIGNUP_SETTINGS) private readonly settings: SignupSettings,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async execute(
@@ -55,13 +58,14 @@ export class EnsureMembershipUseCase {
     }
     const viaInvite = !!input.inviteToken;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const context = await this.dataSource.transaction(async (manager) => {
         await this.contexts.lockUser(manager, input.userId);
         if (await this.contexts.isRemoved(manager, input.userId)) fail(ErrorCode.NotFound, 'User not found');
         const organization = await this.organizationToJoin(manager, input);
         await this.memberships.addIfAbsent(manager, input.userId, organization.id);
         if (input.setActiveOrganization)
           await this.contexts.activateIfUnset(manager, input.userId, organization.id);
+        await recordMembershipsChanged(manager, [input.userId]);
         if (options.auditSignup) {
           await this.audit.record(
             {
@@ -75,6 +79,8 @@ export class EnsureMembershipUseCase {
         const active = await this.contexts.activeOrganizations([input.userId], manager);
         return toMembershipContext(input.userId, active.get(input.userId) ?? null);
       });
+      this.relay.kick();
+      return context;
     } catch (error) {
       if (error instanceof ServiceError && error.code === ErrorCode.SignupForbidden) {
         await this.audit.record({

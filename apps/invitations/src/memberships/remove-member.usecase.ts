@@ -5,6 +5,7 @@ import { BusClient, BusError, fail } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { OrganizationRepository } from '../organizations/organization.repository';
+import { recordMembershipsChanged } from '../read-model/user-memberships.projection';
 import { BusCaller } from './membership-requests.schema';
 import { MembershipRepository } from './membership.repository';
 import { NO_PERMISSION } from './memberships.access';
@@ -50,6 +51,8 @@ export class RemoveMemberUseCase {
       // Label Studio moves the active organization to one the user is still an active member of.
       if (active === null || !remaining.includes(active))
         await this.contexts.setActive(manager, userId, remaining[0] ?? null);
+      // The membership is marked deleted, and the active organization may have moved.
+      await recordMembershipsChanged(manager, [userId]);
       await recordEvent(manager, InvitationsEvents.memberRemoved, {
         organizationId,
         userId,

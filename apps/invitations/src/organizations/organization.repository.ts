@@ -116,6 +116,15 @@ export class OrganizationRepository {
     return manager.save(organization);
   }
 
+  /** The organizations the user owns (Label Studio: at most one). */
+  async idsOwnedBy(manager: EntityManager, userId: number): Promise<number[]> {
+    const rows = await manager.find(OrganizationEntity, {
+      select: { id: true },
+      where: { createdById: userId },
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Label Studio's `created_by` is SET_NULL: a deleted owner's organization lives on without one. */
   async forgetOwner(manager: EntityManager, userId: number): Promise<void> {
     await manager.update(

@@ -2,9 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ErrorCode, OrganizationDto } from '@app/contracts';
 import { fail } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { BusCaller } from '../memberships/membership-requests.schema';
 import { NO_PERMISSION } from '../memberships/memberships.access';
+import {
+  recordMembershipsChanged,
+  usersWithActiveOrganization,
+} from '../read-model/user-memberships.projection';
 import { NO_ORGANIZATION, OrganizationAccess } from './organization-access';
 import { OrganizationRepository } from './organization.repository';
 import { UpdateOrganizationInput } from './organization-requests.schema';
@@ -35,6 +40,7 @@ export class UpdateOrganizationUseCase {
     private readonly access: OrganizationAccess,
     private readonly read: ReadOrganizationsUseCase,
     private readonly audit: AuditLogRepository,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async execute(input: UpdateOrganizationInput, caller: BusCaller): Promise<OrganizationDto> {
@@ -49,6 +55,13 @@ export class UpdateOrganizationUseCase {
         if (!(await this.organizations.lock(manager, organizationId, 'update')))
           fail(ErrorCode.NotFound, NO_ORGANIZATION);
         await this.organizations.update(manager, organizationId, change);
+        // The title is part of what its users see as their active organization (read model).
+        if (change.title !== undefined) {
+          await recordMembershipsChanged(
+            manager,
+            await usersWithActiveOrganization(manager, [organizationId]),
+          );
+        }
         await this.audit.record(
           {
             action: 'organization.update',
@@ -66,6 +79,7 @@ export class UpdateOrganizationUseCase {
       if (isDuplicateToken(error)) fail(ErrorCode.Conflict, 'Validation error', { token: [TOKEN_TAKEN] });
       throw error;
     }
+    this.relay.kick();
     return this.read.get(organizationId, caller);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { recordProfilesChanged } from '../read-model/profile.projection';
 import { ProfileRepository } from '../profiles/profile.repository';
 
 /**
@@ -51,6 +52,7 @@ export class AvatarRepository {
         [userId, file],
       );
       if (file) await runner.query('DELETE FROM avatar_orphan WHERE file = $1', [file]);
+      await recordProfilesChanged(runner.manager, [userId]);
       const previous = before?.avatar_key ?? null;
       if (previous && previous !== file) await recordOrphanIn(runner, previous);
       return { previous: previous === file ? null : previous };

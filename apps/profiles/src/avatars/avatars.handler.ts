@@ -1,14 +1,14 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AvatarLimitsDto, AvatarLocationDto, Empty, ProfileDto, ProfilesSubjects } from '@app/contracts';
 import { BusController, parseRequest } from '@app/bus';
-import { ProfileRepository } from '../profiles/profile.repository';
+import { RecordActivityUseCase } from '../profiles/record-activity.usecase';
 import { AvatarsUseCases } from './avatars.usecases';
 
 @BusController()
 export class AvatarsHandler {
   constructor(
     private readonly avatars: AvatarsUseCases,
-    private readonly profiles: ProfileRepository,
+    private readonly activity: RecordActivityUseCase,
   ) {}
 
   @MessagePattern(ProfilesSubjects.setAvatar.subject)
@@ -35,7 +35,7 @@ export class AvatarsHandler {
   /** Last activity, coalesced by the gateway (Label Studio: unsafe requests by authenticated users). */
   @MessagePattern(ProfilesSubjects.recordActivity.subject)
   async recordActivity(@Payload() payload: unknown): Promise<Empty> {
-    await this.profiles.recordActivities(parseRequest(ProfilesSubjects.recordActivity, payload).entries);
+    await this.activity.executeBatch(parseRequest(ProfilesSubjects.recordActivity, payload).entries);
     return {};
   }
 }

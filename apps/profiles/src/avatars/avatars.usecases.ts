@@ -9,6 +9,7 @@ import {
   ProfileDto,
 } from '@app/contracts';
 import { BusClient, fail, UploadStore } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { AvatarLimits } from '../config';
 import { toProfileDto } from '../profiles/profile.mapper';
 import { ProfileRepository } from '../profiles/profile.repository';
@@ -35,6 +36,7 @@ export class AvatarsUseCases {
     private readonly avatars: AvatarRepository,
     private readonly profiles: ProfileRepository,
     @Inject(AVATAR_LIMITS) private readonly limits: AvatarLimits,
+    private readonly relay: OutboxRelay,
   ) {
     this.uploads = new UploadStore(() => bus.nats(), AvatarUploads);
   }
@@ -58,6 +60,7 @@ export class AvatarsUseCases {
     await this.avatars.recordOrphan(file);
     await this.storage.put(file, image.data, image.contentType);
     const swapped = await this.avatars.swap(userId, file);
+    this.relay.kick();
     if (!swapped) {
       await this.discard(file);
       return fail(ErrorCode.NotFound, NO_ACCOUNT);
@@ -70,6 +73,7 @@ export class AvatarsUseCases {
     // Fails with UNAVAILABLE (and changes nothing) while the store is down.
     await this.storage.check();
     const swapped = await this.avatars.swap(userId, null);
+    this.relay.kick();
     if (!swapped) return fail(ErrorCode.NotFound, NO_ACCOUNT);
     if (swapped.previous) await this.discard(swapped.previous);
     return this.profileOf(userId);

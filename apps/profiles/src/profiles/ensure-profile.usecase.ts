@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, ProfileDto } from '@app/contracts';
 import { fail } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { toProfileDto } from './profile.mapper';
 import { ProfileRepository } from './profile.repository';
 
@@ -11,11 +12,15 @@ export interface EnsureProfileCommand {
 
 @Injectable()
 export class EnsureProfileUseCase {
-  constructor(private readonly profiles: ProfileRepository) {}
+  constructor(
+    private readonly profiles: ProfileRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
 
   /** Idempotent and safe under concurrency: every caller gets the same single profile. */
   async execute(command: EnsureProfileCommand): Promise<ProfileDto> {
     const profile = await this.profiles.ensure(command.userId, command.allowNewsletters);
+    this.relay.kick();
     return profile ? toProfileDto(profile) : fail(ErrorCode.NotFound, 'No User matches the given query.');
   }
 
@@ -29,6 +34,7 @@ export class EnsureProfileUseCase {
       command.allowNewsletters,
       command.registeredAt,
     );
+    this.relay.kick();
     return profile !== null;
   }
 }

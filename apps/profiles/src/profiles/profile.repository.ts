@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, QueryRunner, Repository } from 'typeorm';
+import { recordProfilesChanged } from '../read-model/profile.projection';
 import { ProfileEntity } from './profile.entity';
 
 /** A validated partial update; absent fields stay as they are. */
@@ -76,7 +77,10 @@ export class ProfileRepository {
          RETURNING *`,
         [userId, allowNewsletters, asOf ?? null],
       );
-      if (inserted[0]) return toEntity(inserted[0]);
+      if (inserted[0]) {
+        await recordProfilesChanged(runner.manager, [userId]);
+        return toEntity(inserted[0]);
+      }
       const existing = await this.rows(runner, 'SELECT * FROM profile WHERE user_id = $1', [userId]);
       return existing[0] ? toEntity(existing[0]) : null;
     });
@@ -110,8 +114,7 @@ export class ProfileRepository {
       // An empty update only makes sure the row exists; it is not an edit.
       assignments.push('updated_at = p.updated_at');
     }
-    const runner = this.dataSource.createQueryRunner();
-    try {
+    return this.inTransaction(async (runner) => {
       const [row] = await this.rows(
         runner,
         `INSERT INTO profile AS p (${columns.join(', ')}) VALUES (${values.join(', ')})
@@ -119,10 +122,9 @@ export class ProfileRepository {
          RETURNING *`,
         params,
       );
+      await recordProfilesChanged(runner.manager, [userId]);
       return toEntity(row);
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   /**
@@ -132,14 +134,17 @@ export class ProfileRepository {
    */
   async recordActivity(userId: number, at: Date): Promise<boolean> {
     return this.inUserTransaction(userId, async (runner) => {
-      await runner.query(
+      const changed = await this.rows(
+        runner,
         `INSERT INTO profile AS p (user_id, last_activity)
          SELECT $1::integer, $2::timestamptz
          WHERE ${NOT_REMOVED_SINCE('$1::integer', '$2::timestamptz')}
          ON CONFLICT (user_id) DO UPDATE SET last_activity = GREATEST(p.last_activity, EXCLUDED.last_activity)
-           WHERE p.last_activity IS NULL OR p.last_activity < EXCLUDED.last_activity`,
+           WHERE p.last_activity IS NULL OR p.last_activity < EXCLUDED.last_activity
+         RETURNING *`,
         [userId, at],
       );
+      if (changed.length) await recordProfilesChanged(runner.manager, [userId]);
       const found = await this.rows(runner, 'SELECT * FROM profile WHERE user_id = $1', [userId]);
       return found.length > 0;
     });
@@ -147,19 +152,28 @@ export class ProfileRepository {
 
   /**
    * Coalesced activity from the gateway: one statement for many users, moving each forward only.
-   * Profiles that do not exist (yet) are left alone: registration creates them.
+   * Profiles that do not exist (yet) are left alone: registration creates them. The users whose
+   * activity moved are recorded for the read model, in one insert.
    */
   async recordActivities(entries: Array<{ userId: number; at: Date }>): Promise<number> {
     if (entries.length === 0) return 0;
-    const result = (await this.dataSource.query(
-      `UPDATE profile AS p SET last_activity = v.at
-       FROM (SELECT DISTINCT ON (user_id) user_id, at
-             FROM unnest($1::integer[], $2::timestamptz[]) AS e(user_id, at)
-             ORDER BY user_id, at DESC) AS v
-       WHERE p.user_id = v.user_id AND (p.last_activity IS NULL OR p.last_activity < v.at)`,
-      [entries.map((e) => e.userId), entries.map((e) => e.at.toISOString())],
-    )) as [unknown[], number];
-    return result[1];
+    return this.inTransaction(async (runner) => {
+      const result = (await runner.query(
+        `UPDATE profile AS p SET last_activity = v.at
+         FROM (SELECT DISTINCT ON (user_id) user_id, at
+               FROM unnest($1::integer[], $2::timestamptz[]) AS e(user_id, at)
+               ORDER BY user_id, at DESC) AS v
+         WHERE p.user_id = v.user_id AND (p.last_activity IS NULL OR p.last_activity < v.at)
+         RETURNING p.user_id`,
+        [entries.map((e) => e.userId), entries.map((e) => e.at.toISOString())],
+        true,
+      )) as { records: Array<{ user_id: number }> };
+      await recordProfilesChanged(
+        runner.manager,
+        result.records.map((row) => row.user_id),
+      );
+      return result.records.length;
+    });
   }
 
   /**
@@ -176,6 +190,8 @@ export class ProfileRepository {
         [userId],
       );
       await runner.query('DELETE FROM profile WHERE user_id = $1', [userId]);
+      // Recorded even when there was no profile: the key is deleted, which changes nothing then.
+      await recordProfilesChanged(runner.manager, [userId]);
       await runner.query(
         `INSERT INTO profile_removal (user_id, removed_at) VALUES ($1, COALESCE($2::timestamptz, now()))
          ON CONFLICT (user_id) DO UPDATE SET removed_at = GREATEST(profile_removal.removed_at, EXCLUDED.removed_at)`,
@@ -189,11 +205,18 @@ export class ProfileRepository {
    * a stale registration running side by side could each miss the other's uncommitted row.
    */
   async inUserTransaction<T>(userId: number, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return this.inTransaction(async (runner) => {
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext('profile'), $1)`, [userId]);
+      return work(runner);
+    });
+  }
+
+  /** `work` in one transaction on its own connection (`runner.manager` writes in it, e.g. the outbox). */
+  private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     try {
-      await runner.query(`SELECT pg_advisory_xact_lock(hashtext('profile'), $1)`, [userId]);
       const result = await work(runner);
       await runner.commitTransaction();
       return result;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, ProfileDto } from '@app/contracts';
 import { fail } from '@app/bus';
+import { OutboxRelay } from '@app/database';
 import { ProfileChangesInput, validateProfileChanges } from './profile-changes.validator';
 import { toProfileDto } from './profile.mapper';
 import { ProfileRepository } from './profile.repository';
@@ -11,12 +12,17 @@ export interface UpdateProfileCommand extends ProfileChangesInput {
 
 @Injectable()
 export class UpdateProfileUseCase {
-  constructor(private readonly profiles: ProfileRepository) {}
+  constructor(
+    private readonly profiles: ProfileRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
 
   /** All fields are checked before anything is written; then one atomic statement applies them. */
   async execute(command: UpdateProfileCommand): Promise<ProfileDto> {
     const result = validateProfileChanges(command);
     if (!result.ok) return fail(ErrorCode.ValidationFailed, 'Validation error', result.fields);
-    return toProfileDto(await this.profiles.upsert(command.userId, result.changes));
+    const profile = await this.profiles.upsert(command.userId, result.changes);
+    this.relay.kick();
+    return toProfileDto(profile);
   }
 }

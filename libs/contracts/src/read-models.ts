@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { kvBucket } from './contract';
+import { idSchema, isoDateSchema } from './schemas';
+
+/** A SHA-256 digest in hex: how credentials are named in the read model (never the credential). */
+export const credentialDigestSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+const accountSchema = z.object({
+  id: idSchema,
+  email: z.string(),
+  username: z.string(),
+  isActive: z.boolean(),
+  isSuperuser: z.boolean(),
+  dateJoined: isoDateSchema,
+  lastLogin: isoDateSchema.nullable(),
+});
+
+/**
+ * Everything a gateway needs to authenticate a user, one value per user (key: the user id): the
+ * account, the digest of the API token (absent for a token the operator chose shorter than
+ * `MIN_REPLICATED_TOKEN_LENGTH`: those are checked by identity itself) and the digests of the live
+ * web sessions (the newest `MAX_REPLICATED_SESSIONS`; older ones are checked by identity).
+ */
+export const authUserSchema = z.object({
+  account: accountSchema,
+  tokenDigest: credentialDigestSchema.nullable(),
+  sessions: z.array(z.object({ digest: credentialDigestSchema, expiresAt: isoDateSchema })),
+});
+export const MIN_REPLICATED_TOKEN_LENGTH = 20;
+export const MAX_REPLICATED_SESSIONS = 50;
+
+const profileSchema = z.object({
+  userId: idSchema,
+  firstName: z.string(),
+  lastName: z.string(),
+  phone: z.string(),
+  allowNewsletters: z.boolean().nullable(),
+  customHotkeys: z.record(z.unknown()),
+  avatar: z.string().nullable(),
+  lastActivity: isoDateSchema.nullable(),
+});
+
+const organizationRefSchema = z.object({ id: idSchema, title: z.string(), ownerEmail: z.string() });
+
+/** A user's organizations (key: the user id): the active one as shown in whoami, and every membership. */
+export const userMembershipsSchema = z.object({
+  activeOrganization: organizationRefSchema.nullable(),
+  memberships: z.array(
+    z.object({
+      id: idSchema,
+      organizationId: idSchema,
+      createdAt: isoDateSchema,
+      deletedAt: isoDateSchema.nullable(),
+    }),
+  ),
+});
+
+/**
+ * The read models the gateway keeps in memory so that it authenticates requests and renders users
+ * without asking anyone (docs/architecture.md, "The gateway's read model").
+ */
+export const ReadModels = {
+  authUsers: kvBucket({
+    bucket: 'auth-users',
+    schema: authUserSchema,
+    owner: 'identity',
+    readers: ['gateway'],
+  }),
+  profiles: kvBucket({ bucket: 'profiles', schema: profileSchema, owner: 'profiles', readers: ['gateway'] }),
+  userMemberships: kvBucket({
+    bucket: 'user-memberships',
+    schema: userMembershipsSchema,
+    owner: 'invitations',
+    readers: ['gateway'],
+  }),
+} as const;
