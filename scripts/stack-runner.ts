@@ -20,7 +20,10 @@ export interface StackOptions {
    * started with it (credentials, configuration and JetStream data kept in that directory).
    */
   nats: NatsEndpoint | { directory: string; port?: number };
+  /** The first gateway's port; replica i listens on gatewayPort + i. */
   gatewayPort: number;
+  /** How many gateway replicas (`GATEWAY_REPLICAS`, default 1), on consecutive ports. */
+  gatewayReplicas?: number;
   /** Health ports of identity, invitations, profiles (in that order). */
   healthPorts: [number, number, number];
   secretKey: string;
@@ -76,20 +79,34 @@ export function localStackOptions(
   env: Record<string, string | undefined>,
 ): Omit<StackOptions, 'output' | 'env'> {
   const stateDir = stackDirectory(root, env);
+  const gatewayPort = Number(env.PORT ?? 8080);
+  const replicas = Number(env.GATEWAY_REPLICAS ?? 1);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 16) {
+    throw new Error(`GATEWAY_REPLICAS must be a whole number from 1 to 16, not ${env.GATEWAY_REPLICAS}`);
+  }
+  const taken = (port: number) => port >= gatewayPort && port < gatewayPort + replicas;
+  // The services' health ports default to 8081-8083, or to the ports right after the gateways'.
+  const healthPort = (fromEnv: string | undefined, n: number) =>
+    fromEnv ? Number(fromEnv) : taken(8080 + n) ? gatewayPort + replicas - 1 + n : 8080 + n;
   return {
     root,
     stateDir,
     postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
     databasePrefix: env.DATABASE_PREFIX ?? 'ls',
     nats: { directory: join(stateDir, 'nats') },
-    gatewayPort: Number(env.PORT ?? 8080),
+    gatewayPort,
+    gatewayReplicas: replicas,
     healthPorts: [
-      Number(env.IDENTITY_HEALTH_PORT ?? 8081),
-      Number(env.INVITATIONS_HEALTH_PORT ?? 8082),
-      Number(env.PROFILES_HEALTH_PORT ?? 8083),
+      healthPort(env.IDENTITY_HEALTH_PORT, 1),
+      healthPort(env.INVITATIONS_HEALTH_PORT, 2),
+      healthPort(env.PROFILES_HEALTH_PORT, 3),
     ],
     secretKey: localSecretKey(stateDir, env.SECRET_KEY),
-    localStorage: { directory: join(stateDir, 's3'), port: Number(env.MINIO_PORT ?? 9000) },
+    // Any free port when 9000 is among the gateways'.
+    localStorage: {
+      directory: join(stateDir, 's3'),
+      port: env.MINIO_PORT ? Number(env.MINIO_PORT) : taken(9000) ? 0 : 9000,
+    },
   };
 }
 
@@ -104,6 +121,7 @@ export function appEnv(
   app: AppName,
   nats: NatsEndpoint,
   storage?: LocalObjectStorage,
+  replica = 0,
 ): Record<string, string | undefined> {
   const index = SERVICES.indexOf(app);
   const env: Record<string, string | undefined> = {
@@ -117,7 +135,7 @@ export function appEnv(
   // An app has its own credentials only: another's seed must not leak in from the environment.
   delete env.NATS_NKEY_SEED;
   if (app === 'gateway') {
-    env.PORT = String(options.gatewayPort);
+    env.PORT = String(options.gatewayPort + replica);
   } else {
     env.DATABASE_URL = databaseUrl(options, app);
     env.HEALTH_PORT = String(options.healthPorts[index]);
@@ -125,8 +143,8 @@ export function appEnv(
   return env;
 }
 
-export function healthUrl(options: StackOptions, app: AppName): string {
-  const port = app === 'gateway' ? options.gatewayPort : options.healthPorts[SERVICES.indexOf(app)];
+export function healthUrl(options: StackOptions, app: AppName, replica = 0): string {
+  const port = app === 'gateway' ? options.gatewayPort + replica : options.healthPorts[SERVICES.indexOf(app)];
   return `http://127.0.0.1:${port}/health/ready`;
 }
 
@@ -147,7 +165,8 @@ async function waitReady(url: string, timeoutMs: number, exited: () => boolean):
 
 /** Runs every app as a child process of this one. */
 export class Stack {
-  private readonly children = new Map<AppName, ChildProcess>();
+  /** Running processes by `<app>#<replica>`. */
+  private readonly children = new Map<string, ChildProcess>();
   private localStorage?: LocalObjectStorage;
   private ownNats?: LocalNats;
 
@@ -162,6 +181,14 @@ export class Stack {
     return `http://127.0.0.1:${this.options.gatewayPort}`;
   }
 
+  /** Every gateway replica's URL, in order. */
+  get gatewayUrls(): string[] {
+    return Array.from(
+      { length: this.options.gatewayReplicas ?? 1 },
+      (_, i) => `http://127.0.0.1:${this.options.gatewayPort + i}`,
+    );
+  }
+
   /** The bus the apps use (the stack's own NATS server once started, or the one given). */
   get nats(): NatsEndpoint {
     if (isEndpoint(this.options.nats)) return this.options.nats;
@@ -170,8 +197,8 @@ export class Stack {
   }
 
   /** The environment an app of this stack starts with (tests start variations of it). */
-  appEnvironment(app: AppName): Record<string, string | undefined> {
-    return appEnv(this.options, app, this.nats, this.localStorage);
+  appEnvironment(app: AppName, replica = 0): Record<string, string | undefined> {
+    return appEnv(this.options, app, this.nats, this.localStorage, replica);
   }
 
   /** The stack's own S3 server, when it runs one. */
@@ -200,7 +227,10 @@ export class Stack {
     }
     // Services first (they create their databases and run migrations), then the gateway.
     await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => this.startApp(app, timeoutMs)));
-    if (apps.includes('gateway')) await this.startApp('gateway', timeoutMs);
+    if (apps.includes('gateway')) {
+      const replicas = this.options.gatewayReplicas ?? 1;
+      await Promise.all(Array.from({ length: replicas }, (_, i) => this.startApp('gateway', timeoutMs, i)));
+    }
     if (this.ownNats && this.options.stateDir) this.writePorts(this.options.stateDir);
   }
 
@@ -211,7 +241,7 @@ export class Stack {
   private writePorts(dir: string): void {
     mkdirSync(dir, { recursive: true });
     const ports = {
-      gateway: [this.options.gatewayPort],
+      gateway: this.gatewayUrls.map((url) => Number(new URL(url).port)),
       health: Object.fromEntries(SERVICES.map((app, i) => [app, this.options.healthPorts[i]])),
       nats: this.nats.url,
       natsCredentials: join(this.ownNats!.directory, 'creds'),
@@ -220,11 +250,12 @@ export class Stack {
     writeFileSync(join(dir, 'ports.json'), `${JSON.stringify(ports, null, 2)}\n`);
   }
 
-  async startApp(app: AppName, timeoutMs = 60_000): Promise<void> {
-    if (this.children.has(app)) return;
+  async startApp(app: AppName, timeoutMs = 60_000, replica = 0): Promise<void> {
+    const name = `${app}#${replica}`;
+    if (this.children.has(name)) return;
     const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: this.appEnvironment(app),
+      env: this.appEnvironment(app, replica),
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
@@ -236,18 +267,30 @@ export class Stack {
       child.stdout?.on('data', forward);
       child.stderr?.on('data', forward);
     }
-    this.children.set(app, child);
+    this.children.set(name, child);
     child.once('exit', () => {
-      if (this.children.get(app) === child) this.children.delete(app);
+      if (this.children.get(name) === child) this.children.delete(name);
     });
-    await waitReady(healthUrl(this.options, app), timeoutMs, () => child.exitCode !== null);
+    await waitReady(healthUrl(this.options, app, replica), timeoutMs, () => child.exitCode !== null);
   }
 
-  /** SIGTERM (graceful: in-flight work finishes) or SIGKILL (a crash). */
+  /** The process id of a running replica (for measurements). */
+  pidOf(app: AppName, replica = 0): number | undefined {
+    return this.children.get(`${app}#${replica}`)?.pid;
+  }
+
+  /** Every replica of `app`: SIGTERM (graceful: in-flight work finishes) or SIGKILL (a crash). */
   async stopApp(app: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.children.get(app);
+    const replicas = [...this.children.keys()].filter((name) => name.startsWith(`${app}#`));
+    await Promise.all(replicas.map((name) => this.stopReplica(app, Number(name.split('#')[1]), signal)));
+  }
+
+  /** One replica of `app`. */
+  async stopReplica(app: AppName, replica: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const name = `${app}#${replica}`;
+    const child = this.children.get(name);
     if (!child) return;
-    this.children.delete(app);
+    this.children.delete(name);
     if (child.exitCode !== null) return;
     await new Promise<void>((resolveExit) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -3,7 +3,7 @@
  * (default: the local server) and a NATS server of its own (credentials generated in .stack/nats on
  * first run), gateway on http://127.0.0.1:8080. Ctrl-C stops all.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { localStackOptions, Stack } from './stack-runner';
 
 async function main(): Promise<void> {
@@ -31,8 +31,10 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(1);
   }
+  const more = stack.gatewayUrls.length > 1 ? ` (replicas: ${stack.gatewayUrls.join(', ')})` : '';
   process.stdout.write(
-    `\nLabel Studio user management is running at ${stack.gatewayUrl}  (Ctrl-C stops it)\n`,
+    `\nLabel Studio user management is running at ${stack.gatewayUrl}${more}  (Ctrl-C stops it)\n` +
+      `Where everything listens: ${join(stack.options.stateDir ?? '.stack', 'ports.json')}\n`,
   );
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { AppName, Stack } from '../../scripts/stack-runner';
 import { testInfra } from './infra';
@@ -11,6 +12,8 @@ export interface TestStack {
   stack: Stack;
   nats: TestNatsServer;
   baseUrl: string;
+  /** Every gateway replica's URL (the first is `baseUrl`). */
+  baseUrls: string[];
   databasePrefix: string;
   /** Output lines of the apps, for assertions about logs (e.g. that no secret is printed). */
   logs: Array<{ app: AppName; line: string }>;
@@ -24,7 +27,10 @@ const ROOT = resolve(__dirname, '..', '..');
  * The whole system as processes (the built apps in dist/), on free ports, against a NATS server of
  * the test's own and fresh databases: what `npm run stack` runs, isolated per suite.
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { gatewayReplicas?: number } = {},
+): Promise<TestStack> {
   if (!existsSync(resolve(ROOT, 'dist/apps/gateway/src/main.js'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   }
@@ -39,7 +45,8 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     postgresUrl: postgres.toString(),
     databasePrefix,
     nats,
-    gatewayPort: await freePort(),
+    gatewayPort: await freeRange(options.gatewayReplicas ?? 1),
+    gatewayReplicas: options.gatewayReplicas ?? 1,
     healthPorts: [await freePort(), await freePort(), await freePort()],
     secretKey: randomBytes(48).toString('base64url'),
     localStorage: { directory: storageDir, port: 0 },
@@ -77,6 +84,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     stack,
     nats,
     baseUrl: stack.gatewayUrl,
+    baseUrls: stack.gatewayUrls,
     databasePrefix,
     logs,
     async query<T>(app: AppName, sql: string, params: unknown[] = []) {
@@ -100,6 +108,23 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       await admin.end();
     },
   };
+}
+
+/** The first of `count` consecutive free ports. */
+async function freeRange(count: number): Promise<number> {
+  for (;;) {
+    const first = await freePort();
+    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => portIsFree(first + i + 1)));
+    if (rest.every(Boolean)) return first;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
 }
 
 /** Polls until `check` returns a value (eventual consistency across services), or fails. */

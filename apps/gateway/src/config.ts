@@ -20,11 +20,16 @@ const schema = z
     SESSION_MAX_AGE_SECONDS: positiveInt(14 * 24 * 3600),
     /** How often coalesced last-activity times are sent to profiles. */
     ACTIVITY_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+    /**
+     * How long the in-memory read model is still trusted after the bus is lost (revocations made
+     * meanwhile cannot reach it); after that, authenticated requests answer 503 until it is back.
+     */
+    READ_MODEL_MAX_STALE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   })
   .transform((env) => ({
     port: env.PORT,
     host: env.HOST,
-    nats: busSettings('gateway', env),
+    nats: busSettings('gateway', env, { requirePublicKeys: true }),
     logLevel: env.LOG_LEVEL,
     publicHost: env.LABEL_STUDIO_HOST,
     legacyTokenAuth: env.LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN,
@@ -33,6 +38,7 @@ const schema = z
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
     activityFlushMs: env.ACTIVITY_FLUSH_MS,
+    readModelMaxStaleMs: env.READ_MODEL_MAX_STALE_MS,
   }));
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -7,6 +7,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AvatarsController } from './avatars/avatars.controller';
 import { Authenticator } from './auth/authenticator';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
+import { GatewayReadModel } from './read-model/gateway-read-model';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
 import { GetMembershipUseCase } from './organizations/get-membership.usecase';
@@ -42,6 +43,7 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        GatewayReadModel,
         Authenticator,
         AuthGuard,
         ActivityRecorder,

@@ -3,6 +3,7 @@ import { Request } from 'express';
 import { ErrorCode, IdentitySubjects, PrincipalDto } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 import { ApiError } from '../errors/api-error';
 
 export const SESSION_COOKIE = 'sessionid';
@@ -24,13 +25,15 @@ export function looksLikeJwt(value: string): boolean {
 
 /**
  * Finds who is calling, in Label Studio's order: `X-Api-Key` (stands in for `Authorization`),
- * `Authorization: Token`, then the session cookie. Each check is one bus round trip to identity,
- * which answers from one indexed query: no cache, so a reset token is dead on the next request.
+ * `Authorization: Token`, then the session cookie. The gateway's read model answers without a bus
+ * request; a credential it does not know (just created elsewhere, too weak to replicate, or
+ * simply wrong) is asked of identity once, for this request only.
  */
 @Injectable()
 export class Authenticator {
   constructor(
     private readonly bus: BusClient,
+    private readonly model: GatewayReadModel,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -56,6 +59,9 @@ export class Authenticator {
     }
     const sessionKey: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof sessionKey === 'string' && sessionKey.length > 0 && sessionKey.length <= 128) {
+      const known = this.model.bySession(sessionKey);
+      if (known.kind === 'valid') return { principal: known.principal, sessionKey };
+      if (known.kind === 'refused') return null;
       try {
         const principal = await this.bus.request(IdentitySubjects.authenticateSession, { key: sessionKey });
         return { principal, sessionKey };
@@ -78,6 +84,12 @@ export class Authenticator {
 
   private async byToken(key: string): Promise<PrincipalDto> {
     if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw unauthorized('Invalid token.');
+    const known = this.model.byToken(key);
+    if (known.kind === 'valid') return known.principal;
+    // DRF TokenAuthentication's messages, as identity gives them.
+    if (known.kind === 'refused') {
+      throw unauthorized(known.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+    }
     return this.bus.request(IdentitySubjects.authenticateToken, { key });
   }
 }

@@ -2,9 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { BusClient } from '@app/bus';
 import { API_VERSION } from '../errors/http-error.filter';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 /**
- * Liveness: the process answers. Readiness: the bus is connected (the gateway owns no data).
+ * Liveness: the process answers. Readiness: the bus is connected and the read model has caught up.
  * `/health` and `/api/version` are Label Studio's own, which its SDK calls to check a connection.
  */
 @Controller()
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly bus: BusClient,
+    private readonly model: GatewayReadModel,
   ) {}
 
   @Get(['health', 'health/'])
@@ -37,6 +39,11 @@ export class HealthController {
       () => {
         const indicator = this.indicators.check('nats');
         return this.bus.isConnected ? indicator.up() : indicator.down({ message: 'not connected' });
+      },
+      // A replica takes traffic only once it has read the whole read model.
+      () => {
+        const indicator = this.indicators.check('readModel');
+        return this.model.ready ? indicator.up() : indicator.down({ message: 'catching up' });
       },
     ]);
   }

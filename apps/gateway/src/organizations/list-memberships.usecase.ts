@@ -1,21 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AccountDto,
-  ContributionsDto,
-  ErrorCode,
-  IdentitySubjects,
-  InvitationsSubjects,
-  MemberDto,
-  ProfilesSubjects,
-} from '@app/contracts';
-import { BusClient, BusError } from '@app/bus';
-import { notFound } from '../errors/api-error';
+import { ContributionsDto, MemberDto, ProfilesSubjects } from '@app/contracts';
+import { BusClient } from '@app/bus';
 import { UserDirectory } from '../users/user-directory';
 import { UserJson } from '@app/representation';
 import { pageEnvelope, pageSizeOf, paginate } from './pagination';
 import { NOT_REQUESTED, ProjectLists, renderProjectLists } from './project-lists';
-
-export const NO_ORGANIZATION = 'No Organization matches the given query.';
 
 /** Identity, profiles and invitations take at most 1000 ids per list request. */
 const BATCH = 500;
@@ -51,10 +40,10 @@ export class ListMembershipsUseCase {
     projectListsRequested: boolean,
   ) {
     const [members, projectsOrganizationId] = await Promise.all([
-      this.membersOf(organizationId, callerId),
+      this.directory.members(organizationId, callerId),
       projectListsRequested ? this.activeOrganizationOf(callerId) : null,
     ]);
-    const accounts = await this.accountsOf(
+    const accounts = await this.directory.accounts(
       members.map((m) => m.userId),
       callerId,
     );
@@ -113,33 +102,6 @@ export class ListMembershipsUseCase {
         { caller: callerId },
       );
       for (const reply of replies) found.set(reply.userId, reply);
-    }
-    return found;
-  }
-
-  /** Label Studio looks the organization up among the caller's (any membership row): else 404. */
-  private async membersOf(organizationId: number, callerId: number): Promise<MemberDto[]> {
-    try {
-      return await this.bus.request(
-        InvitationsSubjects.listMembers,
-        { organizationId },
-        { caller: callerId },
-      );
-    } catch (error) {
-      if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(NO_ORGANIZATION);
-      throw error;
-    }
-  }
-
-  private async accountsOf(userIds: number[], callerId: number): Promise<Map<number, AccountDto>> {
-    const found = new Map<number, AccountDto>();
-    for (const batch of batches(userIds)) {
-      const accounts = await this.bus.request(
-        IdentitySubjects.listAccounts,
-        { userIds: batch },
-        { caller: callerId },
-      );
-      for (const account of accounts) found.set(account.id, account);
     }
     return found;
   }

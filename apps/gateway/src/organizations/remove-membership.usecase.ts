@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvitationsSubjects } from '@app/contracts';
 import { BusClient } from '@app/bus';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 /**
  * `DELETE /api/organizations/{id}/memberships/{user_id}/`: invitations soft-deletes the membership
@@ -12,13 +13,18 @@ import { BusClient } from '@app/bus';
  */
 @Injectable()
 export class RemoveMembershipUseCase {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly model: GatewayReadModel,
+  ) {}
 
   async execute(organizationId: number, userId: number, callerId: number): Promise<void> {
-    await this.bus.request(
+    const { remainingActiveMemberships } = await this.bus.request(
       InvitationsSubjects.removeMember,
       { organizationId, userId },
       { caller: callerId },
     );
+    // Left without an organization: refused on this replica before the answer leaves.
+    if (remainingActiveMemberships === 0) this.model.deactivate(userId);
   }
 }

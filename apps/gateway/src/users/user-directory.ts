@@ -1,30 +1,45 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AccountDto,
   ErrorCode,
   IdentitySubjects,
   InvitationsSubjects,
   MemberDto,
   MembershipContextDto,
   PrincipalDto,
+  ProfileDto,
   ProfilesSubjects,
 } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError, notFound } from '../errors/api-error';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 import { renderUser, UserJson } from '@app/representation';
 
 export const NO_USER = 'No User matches the given query.';
+export const NO_ORGANIZATION = 'No Organization matches the given query.';
 
-/** Composes users from identity, profiles and invitations; asks the three in parallel. */
+/** A list request over the bus names at most this many users (a NATS message is at most 1 MB). */
+const BATCH = 1000;
+
+/**
+ * Users as the gateway renders them: from its read model (accounts, profiles, memberships in
+ * memory), asking identity, profiles and invitations only for what the model does not hold yet
+ * (a user created a moment ago on another replica, or a model not caught up after start).
+ */
 @Injectable()
 export class UserDirectory {
   constructor(
     private readonly bus: BusClient,
+    private readonly model: GatewayReadModel,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  context(userId: number): Promise<MembershipContextDto> {
-    return this.bus.request(InvitationsSubjects.getContext, { userId }, { caller: userId });
+  async context(userId: number): Promise<MembershipContextDto> {
+    return (
+      this.model.context(userId) ??
+      this.bus.request(InvitationsSubjects.getContext, { userId }, { caller: userId })
+    );
   }
 
   /** The caller's active organization id; a caller without one sees nobody. */
@@ -41,6 +56,8 @@ export class UserDirectory {
     callerId: number,
     notFoundDetail = NO_USER,
   ): Promise<MemberDto> {
+    const known = this.model.member(organizationId, userId);
+    if (known && this.model.membersOf(organizationId, callerId) instanceof Array) return known;
     try {
       return await this.bus.request(
         InvitationsSubjects.getMember,
@@ -53,8 +70,45 @@ export class UserDirectory {
     }
   }
 
+  /**
+   * Every member of an organization the caller has a membership row in (Label Studio looks the
+   * organization up among the caller's); 404 otherwise.
+   */
   async members(organizationId: number, callerId: number): Promise<MemberDto[]> {
-    return this.bus.request(InvitationsSubjects.listMembers, { organizationId }, { caller: callerId });
+    const known = this.model.membersOf(organizationId, callerId);
+    if (known === 'not-a-member') throw notFound(NO_ORGANIZATION);
+    if (known) return known;
+    try {
+      return await this.bus.request(
+        InvitationsSubjects.listMembers,
+        { organizationId },
+        { caller: callerId },
+      );
+    } catch (error) {
+      if (error instanceof BusError && error.code === ErrorCode.NotFound) throw notFound(NO_ORGANIZATION);
+      throw error;
+    }
+  }
+
+  /** Accounts by id; the ones that no longer exist are absent. */
+  async accounts(userIds: number[], callerId: number): Promise<Map<number, AccountDto>> {
+    const found = new Map<number, AccountDto>();
+    const missing: number[] = [];
+    for (const id of userIds) {
+      const account = this.model.account(id);
+      if (account) found.set(id, account);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = missing.slice(i, i + BATCH);
+      for (const account of await this.bus.request(
+        IdentitySubjects.listAccounts,
+        { userIds: batch },
+        { caller: callerId },
+      ))
+        found.set(account.id, account);
+    }
+    return found;
   }
 
   /** Renders users in the order of `members`; accounts that no longer exist are left out. */
@@ -65,19 +119,16 @@ export class UserDirectory {
     if (members.length === 0) return [];
     const userIds = members.map((m) => m.userId);
     const [accounts, profiles, contexts] = await Promise.all([
-      this.bus.request(IdentitySubjects.listAccounts, { userIds }, { caller: callerId }),
-      this.bus.request(ProfilesSubjects.listProfiles, { userIds }, { caller: callerId }),
-      this.bus.request(InvitationsSubjects.listContexts, { userIds }, { caller: callerId }),
+      this.accounts(userIds, callerId),
+      this.profiles(userIds, callerId),
+      this.contexts(userIds, callerId),
     ]);
-    const accountById = new Map(accounts.map((a) => [a.id, a]));
-    const profileById = new Map(profiles.map((p) => [p.userId, p]));
-    const contextById = new Map(contexts.map((c) => [c.userId, c]));
     const users: UserJson[] = [];
     for (const member of members) {
-      const account = accountById.get(member.userId);
+      const account = accounts.get(member.userId);
       if (!account) continue;
       users.push(
-        renderUser(account, profileById.get(member.userId), contextById.get(member.userId), {
+        renderUser(account, profiles.get(member.userId), contexts.get(member.userId), {
           publicHost: this.config.publicHost,
           deleted: member.deletedAt !== null,
         }),
@@ -96,15 +147,52 @@ export class UserDirectory {
   }
 
   /**
-   * The caller themself (whoami). The account came with the authentication reply; profile and
-   * organization are read in parallel: two sequential hops in all, no membership lookup.
+   * The caller themself (whoami): the account came with the authentication; profile and
+   * organization from the read model (asked of profiles and invitations only when it has neither).
    */
   async renderSelf(caller: PrincipalDto): Promise<UserJson> {
     const userId = caller.userId;
-    const [profiles, context] = await Promise.all([
-      this.bus.request(ProfilesSubjects.listProfiles, { userIds: [userId] }, { caller: userId }),
-      this.context(userId),
-    ]);
-    return renderUser(caller.account, profiles[0], context, { publicHost: this.config.publicHost });
+    const [profiles, context] = await Promise.all([this.profiles([userId], userId), this.context(userId)]);
+    return renderUser(caller.account, profiles.get(userId), context, { publicHost: this.config.publicHost });
+  }
+
+  private async profiles(userIds: number[], callerId: number): Promise<Map<number, ProfileDto>> {
+    const found = new Map<number, ProfileDto>();
+    const missing: number[] = [];
+    for (const id of userIds) {
+      const profile = this.model.profile(id);
+      if (profile) found.set(id, profile);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = missing.slice(i, i + BATCH);
+      for (const profile of await this.bus.request(
+        ProfilesSubjects.listProfiles,
+        { userIds: batch },
+        { caller: callerId },
+      ))
+        found.set(profile.userId, profile);
+    }
+    return found;
+  }
+
+  private async contexts(userIds: number[], callerId: number): Promise<Map<number, MembershipContextDto>> {
+    const found = new Map<number, MembershipContextDto>();
+    const missing: number[] = [];
+    for (const id of userIds) {
+      const context = this.model.context(id);
+      if (context) found.set(id, context);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = missing.slice(i, i + BATCH);
+      for (const context of await this.bus.request(
+        InvitationsSubjects.listContexts,
+        { userIds: batch },
+        { caller: callerId },
+      ))
+        found.set(context.userId, context);
+    }
+    return found;
   }
 }

@@ -27,6 +27,7 @@ import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
 import { booleanField, charField, parseBody, parseId } from '../http/input';
 import { UserDirectory } from './user-directory';
 import { ALL_PERMISSIONS } from '@app/representation';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 const hotkeys = z.record(z.string(), z.unknown(), { invalid_type_error: 'Expected a dictionary of items.' });
 
@@ -58,6 +59,7 @@ export class UsersController {
   constructor(
     private readonly bus: BusClient,
     private readonly directory: UserDirectory,
+    private readonly model: GatewayReadModel,
   ) {}
 
   @Get('api/current-user/whoami')
@@ -73,8 +75,11 @@ export class UsersController {
 
   @Post(['api/current-user/reset-token', 'api/current-user/reset-token/'])
   @HttpCode(201)
-  resetToken(@CurrentPrincipal() caller: PrincipalDto) {
-    return this.bus.request(IdentitySubjects.resetOwnToken, {}, { caller: caller.userId });
+  async resetToken(@CurrentPrincipal() caller: PrincipalDto) {
+    const reply = await this.bus.request(IdentitySubjects.resetOwnToken, {}, { caller: caller.userId });
+    // The old token is refused here, and the new one accepted, before the answer leaves.
+    this.model.replaceToken(caller.userId, reply.token);
+    return reply;
   }
 
   /** Label Studio >= 1.20: the caller's hotkeys (anything unreadable stored reads as `{}`). */
@@ -217,6 +222,7 @@ export class UsersController {
     await this.directory.member(organizationId, userId, caller.userId);
     if (userId === caller.userId || !(await this.isOwner(caller))) throw forbidden();
     await this.bus.request(IdentitySubjects.deleteAccount, { userId }, { caller: caller.userId });
+    this.model.deactivate(userId);
   }
 
   @Put(['api/users', 'api/users/', 'api/users/:id', 'api/users/:id/'])

@@ -7,6 +7,7 @@ import {
   RegisterReply,
 } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 export interface SignupInput {
   email: string;
@@ -26,7 +27,10 @@ export interface SignupInput {
 export class SignupUseCase {
   private readonly logger = new Logger('Signup');
 
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly model: GatewayReadModel,
+  ) {}
 
   async execute(input: SignupInput): Promise<RegisterReply> {
     const decision = await this.bus.request(InvitationsSubjects.authorizeSignup, {
@@ -79,6 +83,7 @@ export class SignupUseCase {
   private async takeBack(userId: number): Promise<void> {
     try {
       await this.bus.request(IdentitySubjects.deleteAccount, { userId });
+      this.model.deactivate(userId);
     } catch (error) {
       this.logger.error(`Account ${userId} of a refused signup could not be deleted: ${String(error)}`);
       throw error;

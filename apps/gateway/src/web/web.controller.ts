@@ -10,6 +10,7 @@ import { safeNext } from './safe-next';
 import { SignupUseCase } from './signup.usecase';
 import { StaticAssets } from './static-assets';
 import { sendPage, WebSession } from './web-session';
+import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 type Form = Record<string, unknown>;
 
@@ -50,6 +51,7 @@ export function signupRefusal(inviteTokenGiven: boolean): string {
 export class WebController {
   constructor(
     private readonly bus: BusClient,
+    private readonly model: GatewayReadModel,
     private readonly session: WebSession,
     private readonly signup: SignupUseCase,
     private readonly assets: StaticAssets,
@@ -200,6 +202,8 @@ export class WebController {
     const key: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof key === 'string' && key.length > 0 && key.length <= 128) {
       await this.bus.request(IdentitySubjects.logout, { key });
+      // Dead on this replica before the answer leaves; the others learn it from identity's model.
+      this.model.revokeSession(key);
     }
   }
 

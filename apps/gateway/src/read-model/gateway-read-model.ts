@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  AccountDto,
+  KvValueOf,
+  MemberDto,
+  MembershipContextDto,
+  PrincipalDto,
+  ProfileDto,
+  ReadModels,
+} from '@app/contracts';
+import { BusClient, KvReplica } from '@app/bus';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+
+type AuthUser = KvValueOf<typeof ReadModels.authUsers>;
+type UserMemberships = KvValueOf<typeof ReadModels.userMemberships>;
+
+/** How credentials are named in the read model: never the credential itself. */
+export const credentialDigest = (credential: string): string =>
+  createHash('sha256').update(credential, 'utf8').digest('hex');
+
+/** What the read model says about a credential. */
+export type Lookup =
+  | { kind: 'valid'; principal: PrincipalDto }
+  /** Known and refused: its account is inactive, or this replica revoked it (reset, logout, expiry). */
+  | { kind: 'refused'; reason: 'inactive' | 'revoked' }
+  /** Not in the model: too new, too weak to replicate, or invalid. Only its owner can tell. */
+  | { kind: 'unknown' };
+
+const UNKNOWN: Lookup = { kind: 'unknown' };
+const INACTIVE: Lookup = { kind: 'refused', reason: 'inactive' };
+const REVOKED: Lookup = { kind: 'refused', reason: 'revoked' };
+
+/**
+ * Revocations this replica applied itself (it served the logout, the token reset, the removal) stay
+ * in force until the owner's published state agrees, or this long at most.
+ */
+const LOCAL_REVOCATION_MS = 5 * 60_000;
+
+/**
+ * What the gateway needs to authenticate requests and render users, held in memory and kept in
+ * step with the owners' read models (identity's `auth-users`, profiles' `profiles`, invitations'
+ * `user-memberships`): token, session and whoami are answered without a bus request. It is a
+ * replica, never the authority: a credential it does not know is asked of identity (once, for
+ * that request only), and what it knows is only ever as old as the last change it received.
+ */
+@Injectable()
+export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('GatewayReadModel');
+  private readonly users = new Map<number, AuthUser>();
+  private readonly tokenOwners = new Map<string, number>();
+  private readonly sessions = new Map<string, { userId: number; expiresAt: number }>();
+  private readonly profiles = new Map<number, ProfileDto>();
+  private readonly memberships = new Map<number, UserMemberships>();
+  private readonly organizationMembers = new Map<number, Map<number, MemberDto>>();
+  /** Credential digests and users this replica revoked, until the owner's state shows it. */
+  private readonly revokedCredentials = new Map<string, number>();
+  private readonly deactivatedUsers = new Map<number, number>();
+  private readonly replicas: Array<KvReplica<never>>;
+  private disconnectedSince: number | null = null;
+
+  constructor(
+    private readonly bus: BusClient,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    const reader = bus.settings;
+    this.replicas = [
+      new KvReplica(ReadModels.authUsers, reader, {
+        put: (key, value) => this.putUser(Number(key), value),
+        delete: (key) => this.removeUser(Number(key)),
+      }),
+      new KvReplica(ReadModels.profiles, reader, {
+        put: (key, value) => this.profiles.set(Number(key), value),
+        delete: (key) => this.profiles.delete(Number(key)),
+      }),
+      new KvReplica(ReadModels.userMemberships, reader, {
+        put: (key, value) => this.putMemberships(Number(key), value),
+        delete: (key) => this.removeMemberships(Number(key)),
+      }),
+    ] as Array<KvReplica<never>>;
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: readiness waits for it, start-up does not (NATS may be down).
+    for (const replica of this.replicas) void replica.start(() => this.bus.nats());
+    void this.watchConnection();
+  }
+
+  onApplicationShutdown(): void {
+    for (const replica of this.replicas) replica.stop();
+  }
+
+  /** Ready once every read model has been read in full. */
+  get ready(): boolean {
+    return this.replicas.every((replica) => replica.ready);
+  }
+
+  /**
+   * Whether the model may still be trusted: it is, while connected, and for
+   * READ_MODEL_MAX_STALE_MS after the bus was lost (revocations made meanwhile cannot reach it).
+   */
+  get usable(): boolean {
+    if (!this.ready) return false;
+    return (
+      this.disconnectedSince === null || Date.now() - this.disconnectedSince < this.config.readModelMaxStaleMs
+    );
+  }
+
+  byToken(token: string): Lookup {
+    if (!this.usable) return UNKNOWN;
+    const digest = credentialDigest(token);
+    if (this.isRevokedHere(digest, Date.now())) return REVOKED;
+    const userId = this.tokenOwners.get(digest);
+    return userId === undefined ? UNKNOWN : this.principalOf(userId, 'token');
+  }
+
+  bySession(key: string): Lookup {
+    if (!this.usable) return UNKNOWN;
+    const digest = credentialDigest(key);
+    if (this.isRevokedHere(digest, Date.now())) return REVOKED;
+    const session = this.sessions.get(digest);
+    if (!session) return UNKNOWN;
+    // Expired: identity refuses it too (its sweeper removes it later).
+    if (session.expiresAt <= Date.now()) return REVOKED;
+    return this.principalOf(session.userId, 'session');
+  }
+
+  account(userId: number): AccountDto | undefined {
+    return this.usable ? this.users.get(userId)?.account : undefined;
+  }
+
+  profile(userId: number): ProfileDto | undefined {
+    return this.usable ? this.profiles.get(userId) : undefined;
+  }
+
+  context(userId: number): MembershipContextDto | undefined {
+    const entry = this.usable ? this.memberships.get(userId) : undefined;
+    return entry ? { userId, activeOrganization: entry.activeOrganization } : undefined;
+  }
+
+  /**
+   * Every member of an organization (removed ones included), when the caller has any membership
+   * row in it (Label Studio's lookup among the caller's organizations); undefined: ask invitations.
+   */
+  membersOf(organizationId: number, callerId: number): MemberDto[] | 'not-a-member' | undefined {
+    if (!this.usable) return undefined;
+    const caller = this.memberships.get(callerId);
+    if (!caller) return undefined;
+    if (!caller.memberships.some((m) => m.organizationId === organizationId)) return 'not-a-member';
+    // Ordered by user id, as invitations lists them.
+    return [...(this.organizationMembers.get(organizationId)?.values() ?? [])].sort(
+      (a, b) => a.userId - b.userId,
+    );
+  }
+
+  member(organizationId: number, userId: number): MemberDto | undefined {
+    return this.usable ? this.organizationMembers.get(organizationId)?.get(userId) : undefined;
+  }
+
+  // Revocations this replica served: in force here before its answer leaves.
+
+  revokeSession(key: string): void {
+    this.revoke(credentialDigest(key));
+  }
+
+  /** The caller's token was reset: the old one is dead here at once, the new one works at once. */
+  replaceToken(userId: number, token: string): void {
+    const user = this.users.get(userId);
+    if (user?.tokenDigest) this.revoke(user.tokenDigest);
+    this.tokenOwners.set(credentialDigest(token), userId);
+  }
+
+  /** Deactivated or deleted: every credential of the user is refused here at once. */
+  deactivate(userId: number): void {
+    this.deactivatedUsers.set(userId, Date.now() + LOCAL_REVOCATION_MS);
+  }
+
+  private revoke(digest: string): void {
+    this.revokedCredentials.set(digest, Date.now() + LOCAL_REVOCATION_MS);
+    const session = this.sessions.get(digest);
+    if (session) this.sessions.delete(digest);
+    if (this.tokenOwners.has(digest)) this.tokenOwners.delete(digest);
+  }
+
+  private principalOf(userId: number, method: PrincipalDto['method']): Lookup {
+    const user = this.users.get(userId);
+    if (!user) return UNKNOWN;
+    if (!user.account.isActive || this.isDeactivatedHere(userId)) return INACTIVE;
+    return { kind: 'valid', principal: { userId, email: user.account.email, method, account: user.account } };
+  }
+
+  private isDeactivatedHere(userId: number): boolean {
+    const until = this.deactivatedUsers.get(userId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.deactivatedUsers.delete(userId);
+    return false;
+  }
+
+  private putUser(userId: number, value: AuthUser): void {
+    const previous = this.users.get(userId);
+    if (previous?.tokenDigest && this.tokenOwners.get(previous.tokenDigest) === userId) {
+      this.tokenOwners.delete(previous.tokenDigest);
+    }
+    for (const session of previous?.sessions ?? []) this.sessions.delete(session.digest);
+    this.users.set(userId, value);
+    const now = Date.now();
+    const published = new Set<string>();
+    if (value.tokenDigest) {
+      published.add(value.tokenDigest);
+      if (!this.isRevokedHere(value.tokenDigest, now)) this.tokenOwners.set(value.tokenDigest, userId);
+    }
+    for (const session of value.sessions) {
+      published.add(session.digest);
+      if (!this.isRevokedHere(session.digest, now)) {
+        this.sessions.set(session.digest, { userId, expiresAt: Date.parse(session.expiresAt) });
+      }
+    }
+    // The owner has published the user's state: local revocations it no longer lists are done.
+    for (const digest of [previous?.tokenDigest, ...(previous?.sessions ?? []).map((s) => s.digest)]) {
+      if (digest && !published.has(digest)) this.revokedCredentials.delete(digest);
+    }
+    if (!value.account.isActive) this.deactivatedUsers.delete(userId);
+  }
+
+  private removeUser(userId: number): void {
+    const previous = this.users.get(userId);
+    if (!previous) return;
+    if (previous.tokenDigest) this.tokenOwners.delete(previous.tokenDigest);
+    for (const session of previous.sessions) this.sessions.delete(session.digest);
+    this.users.delete(userId);
+    this.deactivatedUsers.delete(userId);
+  }
+
+  private isRevokedHere(digest: string, now: number): boolean {
+    const until = this.revokedCredentials.get(digest);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.revokedCredentials.delete(digest);
+    return false;
+  }
+
+  private putMemberships(userId: number, value: UserMemberships): void {
+    this.removeMemberships(userId);
+    this.memberships.set(userId, value);
+    for (const m of value.memberships) {
+      let members = this.organizationMembers.get(m.organizationId);
+      if (!members) this.organizationMembers.set(m.organizationId, (members = new Map()));
+      members.set(userId, {
+        id: m.id,
+        userId,
+        organizationId: m.organizationId,
+        createdAt: m.createdAt,
+        deletedAt: m.deletedAt,
+      });
+    }
+  }
+
+  private removeMemberships(userId: number): void {
+    const previous = this.memberships.get(userId);
+    if (!previous) return;
+    for (const m of previous.memberships) this.organizationMembers.get(m.organizationId)?.delete(userId);
+    this.memberships.delete(userId);
+  }
+
+  /** Notes when the bus was lost, so the model stops being trusted after a bounded time. */
+  private async watchConnection(): Promise<void> {
+    const nc = await this.bus.nats().catch(() => undefined);
+    if (!nc) return;
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') {
+        this.disconnectedSince ??= Date.now();
+        this.logger.warn('Bus lost: the read model is trusted for a limited time');
+      } else if (status.type === 'reconnect') {
+        this.disconnectedSince = null;
+      }
+    }
+  }
+}
