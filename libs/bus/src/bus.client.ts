@@ -44,7 +44,12 @@ const codec = JSONCodec<unknown>();
  * handlers. NATS' own request is used rather than Nest's ClientProxy because it reports "no
  * responders" at once (a stopped service is a 503 in milliseconds, not a timeout).
  */
+/** Told of every successful reply (the gateway keeps its read model in step with its own writes). */
+export type ReplyObserver = (contract: RequestContract, reply: unknown) => void;
+
 export class BusClient {
+  private readonly replyObservers: ReplyObserver[] = [];
+
   private readonly logger: Logger;
   private connection?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
@@ -79,6 +84,10 @@ export class BusClient {
       },
     );
     return this.connecting;
+  }
+
+  observeReplies(observer: ReplyObserver): void {
+    this.replyObservers.push(observer);
   }
 
   /** Who this client is on the bus (its app, credentials, and the peers' public keys). */
@@ -135,6 +144,7 @@ export class BusClient {
       this.logger.error(`Undecodable error reply from ${contract.subject}: ${JSON.stringify(reply.err)}`);
       throw new BusError(ErrorCode.Internal, 'Internal server error');
     }
+    for (const observe of this.replyObservers) observe(contract, reply.response);
     return reply.response as ReplyOf<C>;
   }
 

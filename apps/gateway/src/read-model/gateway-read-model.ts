@@ -1,8 +1,22 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import {
   AccountDto,
+  IdentitySubjects,
+  InvitationsSubjects,
   KvValueOf,
+  LoginReply,
+  OrganizationDto,
+  ProfilesSubjects,
+  RegisterReply,
+  RequestContract,
   MemberDto,
   MembershipContextDto,
   PrincipalDto,
@@ -38,6 +52,18 @@ const REVOKED: Lookup = { kind: 'refused', reason: 'revoked' };
 const LOCAL_REVOCATION_MS = 5 * 60_000;
 
 /**
+ * What this replica just wrote (a saved profile, a renamed account, a membership) is read back as
+ * written for this long, even if an update published before the write arrives late: a person who
+ * saves and reloads sees what they saved. The owner's own update arrives well within it.
+ */
+const READ_YOUR_WRITES_MS = 3_000;
+
+interface Written<T> {
+  value: T;
+  until: number;
+}
+
+/**
  * What the gateway needs to authenticate requests and render users, held in memory and kept in
  * step with the owners' read models (identity's `auth-users`, profiles' `profiles`, invitations'
  * `user-memberships`): token, session and whoami are answered without a bus request. It is a
@@ -45,17 +71,22 @@ const LOCAL_REVOCATION_MS = 5 * 60_000;
  * that request only), and what it knows is only ever as old as the last change it received.
  */
 @Injectable()
-export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
+export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('GatewayReadModel');
   private readonly users = new Map<number, AuthUser>();
   private readonly tokenOwners = new Map<string, number>();
   private readonly sessions = new Map<string, { userId: number; expiresAt: number }>();
+  /** Each user's session and token digests held here, whoever put them (the owner, or this replica). */
+  private readonly credentialsOf = new Map<number, Set<string>>();
   private readonly profiles = new Map<number, ProfileDto>();
   private readonly memberships = new Map<number, UserMemberships>();
   private readonly organizationMembers = new Map<number, Map<number, MemberDto>>();
   /** Credential digests and users this replica revoked, until the owner's state shows it. */
   private readonly revokedCredentials = new Map<string, number>();
   private readonly deactivatedUsers = new Map<number, number>();
+  private readonly writtenAccounts = new Map<number, Written<AccountDto>>();
+  private readonly writtenProfiles = new Map<number, Written<ProfileDto>>();
+  private readonly writtenContexts = new Map<number, Written<MembershipContextDto>>();
   private readonly replicas: Array<KvReplica<never>>;
   private disconnectedSince: number | null = null;
 
@@ -78,6 +109,10 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
         delete: (key) => this.removeMemberships(Number(key)),
       }),
     ] as Array<KvReplica<never>>;
+  }
+
+  onModuleInit(): void {
+    this.bus.observeReplies((contract, reply) => this.sawReply(contract, reply));
   }
 
   onApplicationBootstrap(): void {
@@ -126,16 +161,63 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
   }
 
   account(userId: number): AccountDto | undefined {
-    return this.usable ? this.users.get(userId)?.account : undefined;
+    if (!this.usable) return undefined;
+    return fresh(this.writtenAccounts, userId) ?? this.users.get(userId)?.account;
   }
 
   profile(userId: number): ProfileDto | undefined {
-    return this.usable ? this.profiles.get(userId) : undefined;
+    if (!this.usable) return undefined;
+    return fresh(this.writtenProfiles, userId) ?? this.profiles.get(userId);
   }
 
   context(userId: number): MembershipContextDto | undefined {
-    const entry = this.usable ? this.memberships.get(userId) : undefined;
+    if (!this.usable) return undefined;
+    const written = fresh(this.writtenContexts, userId);
+    if (written) return written;
+    const entry = this.memberships.get(userId);
     return entry ? { userId, activeOrganization: entry.activeOrganization } : undefined;
+  }
+
+  /** The replies to this replica's own writes, read back as written (see READ_YOUR_WRITES_MS). */
+  private sawReply(contract: RequestContract, reply: unknown): void {
+    const until = Date.now() + READ_YOUR_WRITES_MS;
+    const profile = (value: ProfileDto) => this.writtenProfiles.set(value.userId, { value, until });
+    const account = (value: AccountDto) => this.writtenAccounts.set(value.id, { value, until });
+    switch (contract.subject) {
+      case ProfilesSubjects.ensureProfile.subject:
+      case ProfilesSubjects.updateProfile.subject:
+      case ProfilesSubjects.setAvatar.subject:
+      case ProfilesSubjects.clearAvatar.subject:
+        return void profile(reply as ProfileDto);
+      case IdentitySubjects.updateAccount.subject:
+      case IdentitySubjects.createAccount.subject:
+        return void account(reply as AccountDto);
+      case IdentitySubjects.register.subject:
+      case IdentitySubjects.login.subject: {
+        const { account: value, session } = reply as RegisterReply | LoginReply;
+        account(value);
+        // The new session works here at once (elsewhere, identity is asked until the model has it).
+        if (session) {
+          this.addSession(credentialDigest(session.key), value.id, Date.parse(session.expiresAt));
+        }
+        return;
+      }
+      case InvitationsSubjects.ensureMembership.subject: {
+        const value = reply as MembershipContextDto;
+        return void this.writtenContexts.set(value.userId, { value, until });
+      }
+      case InvitationsSubjects.updateOrganization.subject: {
+        const { id, title } = reply as OrganizationDto;
+        for (const [userId, entry] of this.memberships) {
+          if (entry.activeOrganization?.id !== id) continue;
+          const value = { userId, activeOrganization: { ...entry.activeOrganization, title } };
+          this.writtenContexts.set(userId, { value, until });
+        }
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   /**
@@ -167,7 +249,7 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
   replaceToken(userId: number, token: string): void {
     const user = this.users.get(userId);
     if (user?.tokenDigest) this.revoke(user.tokenDigest);
-    this.tokenOwners.set(credentialDigest(token), userId);
+    this.addToken(credentialDigest(token), userId);
   }
 
   /** Deactivated or deleted: every credential of the user is refused here at once. */
@@ -183,10 +265,10 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private principalOf(userId: number, method: PrincipalDto['method']): Lookup {
-    const user = this.users.get(userId);
-    if (!user) return UNKNOWN;
-    if (!user.account.isActive || this.isDeactivatedHere(userId)) return INACTIVE;
-    return { kind: 'valid', principal: { userId, email: user.account.email, method, account: user.account } };
+    const account = fresh(this.writtenAccounts, userId) ?? this.users.get(userId)?.account;
+    if (!account) return UNKNOWN;
+    if (!account.isActive || this.isDeactivatedHere(userId)) return INACTIVE;
+    return { kind: 'valid', principal: { userId, email: account.email, method, account } };
   }
 
   private isDeactivatedHere(userId: number): boolean {
@@ -199,21 +281,19 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
 
   private putUser(userId: number, value: AuthUser): void {
     const previous = this.users.get(userId);
-    if (previous?.tokenDigest && this.tokenOwners.get(previous.tokenDigest) === userId) {
-      this.tokenOwners.delete(previous.tokenDigest);
-    }
-    for (const session of previous?.sessions ?? []) this.sessions.delete(session.digest);
+    // The owner's value is the user's whole state: every credential held for them is replaced.
+    this.dropCredentials(userId);
     this.users.set(userId, value);
     const now = Date.now();
     const published = new Set<string>();
     if (value.tokenDigest) {
       published.add(value.tokenDigest);
-      if (!this.isRevokedHere(value.tokenDigest, now)) this.tokenOwners.set(value.tokenDigest, userId);
+      if (!this.isRevokedHere(value.tokenDigest, now)) this.addToken(value.tokenDigest, userId);
     }
     for (const session of value.sessions) {
       published.add(session.digest);
       if (!this.isRevokedHere(session.digest, now)) {
-        this.sessions.set(session.digest, { userId, expiresAt: Date.parse(session.expiresAt) });
+        this.addSession(session.digest, userId, Date.parse(session.expiresAt));
       }
     }
     // The owner has published the user's state: local revocations it no longer lists are done.
@@ -224,12 +304,33 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private removeUser(userId: number): void {
-    const previous = this.users.get(userId);
-    if (!previous) return;
-    if (previous.tokenDigest) this.tokenOwners.delete(previous.tokenDigest);
-    for (const session of previous.sessions) this.sessions.delete(session.digest);
+    this.dropCredentials(userId);
     this.users.delete(userId);
     this.deactivatedUsers.delete(userId);
+  }
+
+  private addToken(digest: string, userId: number): void {
+    this.tokenOwners.set(digest, userId);
+    this.credentialsHeldFor(userId).add(digest);
+  }
+
+  private addSession(digest: string, userId: number, expiresAt: number): void {
+    this.sessions.set(digest, { userId, expiresAt });
+    this.credentialsHeldFor(userId).add(digest);
+  }
+
+  private credentialsHeldFor(userId: number): Set<string> {
+    let held = this.credentialsOf.get(userId);
+    if (!held) this.credentialsOf.set(userId, (held = new Set()));
+    return held;
+  }
+
+  private dropCredentials(userId: number): void {
+    for (const digest of this.credentialsOf.get(userId) ?? []) {
+      if (this.tokenOwners.get(digest) === userId) this.tokenOwners.delete(digest);
+      if (this.sessions.get(digest)?.userId === userId) this.sessions.delete(digest);
+    }
+    this.credentialsOf.delete(userId);
   }
 
   private isRevokedHere(digest: string, now: number): boolean {
@@ -276,4 +377,13 @@ export class GatewayReadModel implements OnApplicationBootstrap, OnApplicationSh
       }
     }
   }
+}
+
+/** A value this replica wrote, while it is still read back as written. */
+function fresh<T>(written: Map<number, Written<T>>, id: number): T | undefined {
+  const entry = written.get(id);
+  if (!entry) return undefined;
+  if (entry.until > Date.now()) return entry.value;
+  written.delete(id);
+  return undefined;
 }
