@@ -168,6 +168,8 @@ for (const w of workloads) {
       for (const name of ['NATS_NKEY_SEED_FILE', 'NATS_TLS_CA_FILE']) {
         if (!env[name]) problem(w, `${c.name}: ${name} is not set`);
       }
+      // Everyone but the operator's CLI checks who signed what it reads (events, read models).
+      if (app !== 'admin' && !env.NATS_PUBLIC_KEYS_FILE) problem(w, `${c.name}: NATS_PUBLIC_KEYS_FILE is not set`);
       if (SERVICES.includes(app)) {
         for (const name of ['NATS_PUBLIC_KEYS_FILE', 'DATABASE_URL_FILE']) {
           if (!env[name]) problem(w, `${c.name}: ${name} is not set`);

@@ -290,10 +290,13 @@ bus_files() {
   BUS_FILES=(-v "$SECRETS/nats/$app.nk:/run/secrets/nats-seed:ro" -v "$SECRETS/tls/ca.crt:/run/secrets/nats-ca.crt:ro"
     -e NATS_NKEY_SEED_FILE=/run/secrets/nats-seed -e NATS_TLS_CA_FILE=/run/secrets/nats-ca.crt)
   case $app in
-    identity | invitations | profiles)
+    gateway | identity | invitations | profiles)
       BUS_FILES+=(-v "$SECRETS/nats/public-keys.json:/run/secrets/nats-public-keys.json:ro"
-        -e NATS_PUBLIC_KEYS_FILE=/run/secrets/nats-public-keys.json
-        -v "$SECRETS/postgres/$app-database-url:/run/secrets/database-url:ro" -e DATABASE_URL_FILE=/run/secrets/database-url)
+        -e NATS_PUBLIC_KEYS_FILE=/run/secrets/nats-public-keys.json) ;;
+  esac
+  case $app in
+    identity | invitations | profiles)
+      BUS_FILES+=(-v "$SECRETS/postgres/$app-database-url:/run/secrets/database-url:ro" -e DATABASE_URL_FILE=/run/secrets/database-url)
       ;;
   esac
   [ "$app" = identity ] && BUS_FILES+=(-v "$SECRETS/secret-key:/run/secrets/secret-key:ro" -e SECRET_KEY_FILE=/run/secrets/secret-key)
