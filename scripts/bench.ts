@@ -165,6 +165,14 @@ async function main(): Promise<void> {
     out(`Starting the stack (two gateway replicas, bcrypt cost ${BCRYPT_COST})…`);
     await stack.start();
     const [a, b] = stack.gatewayUrls;
+    const apps = [
+      ['gateway', 0],
+      ['gateway', 1],
+      ['identity', 0],
+      ['invitations', 0],
+      ['profiles', 0],
+    ] as const;
+    const idle = apps.map(([app, replica]) => rssMb(stack.pidOf(app, replica)));
     const owner = await signUp(a, 'bench@example.com');
     const headers = { authorization: `Token ${owner.token}` };
     const whoami = await (await fetch(`${a}/api/current-user/whoami`, { headers })).text();
@@ -271,7 +279,11 @@ async function main(): Promise<void> {
       `   gateway RSS ${gatewayRssBefore.toFixed(0)} MB with 1 user, ${gatewayRssAfter.toFixed(0)} MB with ${MEMBERS}: about ${(((gatewayRssAfter - gatewayRssBefore) / MEMBERS) * 100_000).toFixed(0)} MB per 100,000 users`,
     );
 
-    out(`\n4. Login storm: ${LOGINS} logins at once (bcrypt cost ${BCRYPT_COST}), whoami alongside`);
+    out(`\n4. Login storm: ${LOGINS} people log in at once (bcrypt cost ${BCRYPT_COST}), whoami alongside`);
+    // Distinct people (one account's attempts are throttled), signed up beforehand.
+    await inParallel(LOGINS, 8, async (i) => {
+      await signUp(b, `storm${i}@example.com`);
+    });
     const hash = await bcrypt.hash(PASSWORD, BCRYPT_COST);
     const t0 = performance.now();
     for (let i = 0; i < 5; i++) await bcrypt.compare(PASSWORD, hash);
@@ -284,13 +296,13 @@ async function main(): Promise<void> {
     const stormStarted = performance.now();
     const outcomes = new Map<number, number>();
     await Promise.all(
-      Array.from({ length: LOGINS }, async () => {
+      Array.from({ length: LOGINS }, async (_, i) => {
         const res = await fetch(`${a}/user/login/`, {
           method: 'POST',
           redirect: 'manual',
           headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrftoken=${csrf}` },
           body: new URLSearchParams({
-            email: 'bench@example.com',
+            email: `storm${i}@example.com`,
             password: PASSWORD,
             csrfmiddlewaretoken: csrf,
           }),
@@ -310,18 +322,13 @@ async function main(): Promise<void> {
     );
     out(line('   whoami during the storm (8 connections)', alongside, 5));
 
-    out('\n5. Memory');
-    for (const [app, replica] of [
-      ['gateway', 0],
-      ['gateway', 1],
-      ['identity', 0],
-      ['invitations', 0],
-      ['profiles', 0],
-    ] as const) {
+    out('\n5. Memory (RSS when idle after start, and now)');
+    apps.forEach(([app, replica], i) => {
+      const name = `${app}${app === 'gateway' ? ` #${replica}` : ''}`;
       out(
-        `   ${`${app}${app === 'gateway' ? ` #${replica}` : ''}`.padEnd(14)} RSS ${rssMb(stack.pidOf(app, replica)).toFixed(0)} MB`,
+        `   ${name.padEnd(14)} ${idle[i].toFixed(0).padStart(4)} MB idle   ${rssMb(stack.pidOf(app, replica)).toFixed(0).padStart(4)} MB now`,
       );
-    }
+    });
     out();
   } finally {
     bare?.kill();
