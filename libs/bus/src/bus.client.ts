@@ -45,7 +45,7 @@ const codec = JSONCodec<unknown>();
  * responders" at once (a stopped service is a 503 in milliseconds, not a timeout).
  */
 /** Told of every successful reply (the gateway keeps its read model in step with its own writes). */
-export type ReplyObserver = (contract: RequestContract, reply: unknown) => void;
+export type ReplyObserver = (contract: RequestContract, payload: unknown, reply: unknown) => void;
 
 export class BusClient {
   private readonly replyObservers: ReplyObserver[] = [];
@@ -144,7 +144,7 @@ export class BusClient {
       this.logger.error(`Undecodable error reply from ${contract.subject}: ${JSON.stringify(reply.err)}`);
       throw new BusError(ErrorCode.Internal, 'Internal server error');
     }
-    for (const observe of this.replyObservers) observe(contract, reply.response);
+    for (const observe of this.replyObservers) observe(contract, checked.data, reply.response);
     return reply.response as ReplyOf<C>;
   }
 

@@ -87,6 +87,9 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   private readonly writtenAccounts = new Map<number, Written<AccountDto>>();
   private readonly writtenProfiles = new Map<number, Written<ProfileDto>>();
   private readonly writtenContexts = new Map<number, Written<MembershipContextDto>>();
+  /** Organizations whose members this replica just changed: listed by invitations until then. */
+  private readonly writtenOrganizations = new Map<number, Written<true>>();
+  private readonly staleContexts = new Map<number, Written<true>>();
   private readonly replicas: Array<KvReplica<never>>;
   private disconnectedSince: number | null = null;
 
@@ -112,7 +115,7 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   onModuleInit(): void {
-    this.bus.observeReplies((contract, reply) => this.sawReply(contract, reply));
+    this.bus.observeReplies((contract, payload, reply) => this.sawReply(contract, payload, reply));
   }
 
   onApplicationBootstrap(): void {
@@ -171,7 +174,7 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   context(userId: number): MembershipContextDto | undefined {
-    if (!this.usable) return undefined;
+    if (!this.usable || fresh(this.staleContexts, userId)) return undefined;
     const written = fresh(this.writtenContexts, userId);
     if (written) return written;
     const entry = this.memberships.get(userId);
@@ -179,7 +182,7 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   /** The replies to this replica's own writes, read back as written (see READ_YOUR_WRITES_MS). */
-  private sawReply(contract: RequestContract, reply: unknown): void {
+  private sawReply(contract: RequestContract, payload: unknown, reply: unknown): void {
     const until = Date.now() + READ_YOUR_WRITES_MS;
     const profile = (value: ProfileDto) => this.writtenProfiles.set(value.userId, { value, until });
     const account = (value: AccountDto) => this.writtenAccounts.set(value.id, { value, until });
@@ -204,10 +207,34 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
       }
       case InvitationsSubjects.ensureMembership.subject: {
         const value = reply as MembershipContextDto;
-        return void this.writtenContexts.set(value.userId, { value, until });
+        this.writtenContexts.set(value.userId, { value, until });
+        const organizationId = (payload as { organizationId: number | null }).organizationId;
+        return void this.wroteMembersOf(organizationId ?? value.activeOrganization?.id, until);
+      }
+      case IdentitySubjects.deleteAccount.subject: {
+        // Gone here at once (lists, lookups); the owners' deletions confirm it.
+        const { userId } = payload as { userId: number };
+        for (const membership of this.memberships.get(userId)?.memberships ?? []) {
+          this.wroteMembersOf(membership.organizationId, until);
+        }
+        this.removeUser(userId);
+        this.removeMemberships(userId);
+        this.profiles.delete(userId);
+        for (const written of [this.writtenAccounts, this.writtenProfiles, this.writtenContexts]) {
+          written.delete(userId);
+        }
+        return;
+      }
+      case InvitationsSubjects.removeMember.subject: {
+        const { organizationId, userId } = payload as { organizationId: number; userId: number };
+        // Their active organization may have moved: invitations is asked until the model has it.
+        this.staleContexts.set(userId, { value: true, until });
+        this.writtenContexts.delete(userId);
+        return void this.wroteMembersOf(organizationId, until);
       }
       case InvitationsSubjects.updateOrganization.subject: {
         const { id, title } = reply as OrganizationDto;
+        this.wroteMembersOf(id, until);
         for (const [userId, entry] of this.memberships) {
           if (entry.activeOrganization?.id !== id) continue;
           const value = { userId, activeOrganization: { ...entry.activeOrganization, title } };
@@ -225,7 +252,7 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
    * row in it (Label Studio's lookup among the caller's organizations); undefined: ask invitations.
    */
   membersOf(organizationId: number, callerId: number): MemberDto[] | 'not-a-member' | undefined {
-    if (!this.usable) return undefined;
+    if (!this.usable || fresh(this.writtenOrganizations, organizationId)) return undefined;
     const caller = this.memberships.get(callerId);
     if (!caller) return undefined;
     if (!caller.memberships.some((m) => m.organizationId === organizationId)) return 'not-a-member';
@@ -236,7 +263,12 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   member(organizationId: number, userId: number): MemberDto | undefined {
-    return this.usable ? this.organizationMembers.get(organizationId)?.get(userId) : undefined;
+    if (!this.usable || fresh(this.writtenOrganizations, organizationId)) return undefined;
+    return this.organizationMembers.get(organizationId)?.get(userId);
+  }
+
+  private wroteMembersOf(organizationId: number | undefined, until: number): void {
+    if (organizationId !== undefined) this.writtenOrganizations.set(organizationId, { value: true, until });
   }
 
   // Revocations this replica served: in force here before its answer leaves.
