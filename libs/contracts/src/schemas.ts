@@ -14,3 +14,10 @@ export const isoDateSchema = z.string().datetime({ offset: true });
  * are asked for in pages.
  */
 export const userIdListSchema = z.array(idSchema).max(1000);
+
+/** An address another service already validated and normalised: here it only has to be sane. */
+export const normalisedEmailSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\s\p{Cc}]+$/u, 'Enter a valid email address.');

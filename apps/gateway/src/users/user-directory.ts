@@ -91,24 +91,13 @@ export class UserDirectory {
   }
 
   /** Accounts by id; the ones that no longer exist are absent. */
-  async accounts(userIds: number[], callerId: number): Promise<Map<number, AccountDto>> {
-    const found = new Map<number, AccountDto>();
-    const missing: number[] = [];
-    for (const id of userIds) {
-      const account = this.model.account(id);
-      if (account) found.set(id, account);
-      else missing.push(id);
-    }
-    for (let i = 0; i < missing.length; i += BATCH) {
-      const batch = missing.slice(i, i + BATCH);
-      for (const account of await this.bus.request(
-        IdentitySubjects.listAccounts,
-        { userIds: batch },
-        { caller: callerId },
-      ))
-        found.set(account.id, account);
-    }
-    return found;
+  accounts(userIds: number[], callerId: number): Promise<Map<number, AccountDto>> {
+    return this.byId(
+      userIds,
+      (id) => this.model.account(id),
+      (batch) => this.bus.request(IdentitySubjects.listAccounts, { userIds: batch }, { caller: callerId }),
+      (account) => account.id,
+    );
   }
 
   /** Renders users in the order of `members`; accounts that no longer exist are left out. */
@@ -156,42 +145,40 @@ export class UserDirectory {
     return renderUser(caller.account, profiles.get(userId), context, { publicHost: this.config.publicHost });
   }
 
-  private async profiles(userIds: number[], callerId: number): Promise<Map<number, ProfileDto>> {
-    const found = new Map<number, ProfileDto>();
-    const missing: number[] = [];
-    for (const id of userIds) {
-      const profile = this.model.profile(id);
-      if (profile) found.set(id, profile);
-      else missing.push(id);
-    }
-    for (let i = 0; i < missing.length; i += BATCH) {
-      const batch = missing.slice(i, i + BATCH);
-      for (const profile of await this.bus.request(
-        ProfilesSubjects.listProfiles,
-        { userIds: batch },
-        { caller: callerId },
-      ))
-        found.set(profile.userId, profile);
-    }
-    return found;
+  private profiles(userIds: number[], callerId: number): Promise<Map<number, ProfileDto>> {
+    return this.byId(
+      userIds,
+      (id) => this.model.profile(id),
+      (batch) => this.bus.request(ProfilesSubjects.listProfiles, { userIds: batch }, { caller: callerId }),
+      (profile) => profile.userId,
+    );
   }
 
-  private async contexts(userIds: number[], callerId: number): Promise<Map<number, MembershipContextDto>> {
-    const found = new Map<number, MembershipContextDto>();
+  private contexts(userIds: number[], callerId: number): Promise<Map<number, MembershipContextDto>> {
+    return this.byId(
+      userIds,
+      (id) => this.model.context(id),
+      (batch) => this.bus.request(InvitationsSubjects.listContexts, { userIds: batch }, { caller: callerId }),
+      (context) => context.userId,
+    );
+  }
+
+  /** From the read model where it has them; the rest from their owner, at most BATCH ids a request. */
+  private async byId<T>(
+    userIds: number[],
+    fromModel: (id: number) => T | undefined,
+    fromOwner: (batch: number[]) => Promise<T[]>,
+    idOf: (value: T) => number,
+  ): Promise<Map<number, T>> {
+    const found = new Map<number, T>();
     const missing: number[] = [];
     for (const id of userIds) {
-      const context = this.model.context(id);
-      if (context) found.set(id, context);
+      const value = fromModel(id);
+      if (value) found.set(id, value);
       else missing.push(id);
     }
     for (let i = 0; i < missing.length; i += BATCH) {
-      const batch = missing.slice(i, i + BATCH);
-      for (const context of await this.bus.request(
-        InvitationsSubjects.listContexts,
-        { userIds: batch },
-        { caller: callerId },
-      ))
-        found.set(context.userId, context);
+      for (const value of await fromOwner(missing.slice(i, i + BATCH))) found.set(idOf(value), value);
     }
     return found;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emptySchema, Empty, event, request, returns, stream } from '../contract';
-import { clientIpSchema, idSchema, isoDateSchema, userIdListSchema } from '../schemas';
+import { clientIpSchema, idSchema, isoDateSchema, normalisedEmailSchema, userIdListSchema } from '../schemas';
 import { AccountDto, IsoDate } from '../users';
 
 export type AuthMethod = 'session' | 'token';
@@ -255,12 +255,8 @@ const IDENTITY_STREAM = stream({
 
 const userRegisteredSchema = z.object({
   userId: idSchema,
-  // Identity validated and normalised the address; here it only has to be a sane string.
-  email: z
-    .string()
-    .min(1)
-    .max(256)
-    .regex(/^[^\s\p{Cc}]+$/u, 'Enter a valid email address.'),
+  // Identity validated and normalised the address.
+  email: normalisedEmailSchema,
   username: z.string().max(256),
   allowNewsletters: z.boolean().nullable().default(null),
   organizationId: idSchema.nullable(),

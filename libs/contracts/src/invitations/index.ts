@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { event, request, returns, stream } from '../contract';
-import { idSchema, isoDateSchema, userIdListSchema } from '../schemas';
+import { idSchema, isoDateSchema, normalisedEmailSchema, userIdListSchema } from '../schemas';
 import { IsoDate, OrganizationRefDto } from '../users';
 
 export interface AuthorizeSignupReply {
@@ -46,12 +46,8 @@ const authorizeSignupSchema = z.object({ inviteToken: z.unknown().optional() });
 
 const ensureMembershipSchema = z.object({
   userId: idSchema,
-  // Identity validated and normalised the address; here it only has to be a sane string.
-  email: z
-    .string()
-    .min(1)
-    .max(256)
-    .regex(/^[^\s\p{Cc}]+$/u, 'Enter a valid email address.'),
+  // Identity validated and normalised the address.
+  email: normalisedEmailSchema,
   organizationId: idSchema.nullable(),
   setActiveOrganization: z.boolean(),
   /**
