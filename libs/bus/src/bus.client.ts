@@ -54,6 +54,7 @@ export class BusClient {
   private connection?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
   private connected = false;
+  private lostAt: number | null = null;
 
   constructor(private readonly options: BusClientOptions) {
     this.logger = new Logger(`Bus(${options.app})`);
@@ -93,6 +94,11 @@ export class BusClient {
   /** Who this client is on the bus (its app, credentials, and the peers' public keys). */
   get settings(): BusSettings {
     return this.options;
+  }
+
+  /** When the connection was lost (ms since epoch); null while connected or before the first. */
+  get disconnectedSince(): number | null {
+    return this.lostAt;
   }
 
   get isConnected(): boolean {
@@ -176,9 +182,11 @@ export class BusClient {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect') {
         this.connected = false;
+        this.lostAt ??= Date.now();
         this.logger.warn('Disconnected from NATS; reconnecting');
       } else if (status.type === 'reconnect') {
         this.connected = true;
+        this.lostAt = null;
         this.logger.log('Reconnected to NATS');
       }
     }

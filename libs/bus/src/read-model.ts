@@ -60,8 +60,6 @@ export class KvReplica<C extends KvBucketContract> {
   private kv?: KV;
   private stopped = false;
   private initialized = false;
-  private lastChangeAt = 0;
-  private connectedSince = 0;
 
   constructor(
     private readonly contract: C,
@@ -73,11 +71,6 @@ export class KvReplica<C extends KvBucketContract> {
 
   get ready(): boolean {
     return this.initialized;
-  }
-
-  /** When the replica last applied a change or confirmed it was current (ms since epoch). */
-  get freshAt(): number {
-    return Math.max(this.lastChangeAt, this.connectedSince);
   }
 
   /** Watches until `stop()`; resolves once the first full pass over the bucket is applied. */
@@ -106,7 +99,6 @@ export class KvReplica<C extends KvBucketContract> {
             // Keys that were there before a restart of the watch and are not any more.
             for (const key of known) if (!seen.has(key)) this.listener.delete(key);
             known = seen;
-            this.connectedSince = Date.now();
             if (!this.initialized) {
               this.initialized = true;
               resolveReady();
@@ -119,7 +111,6 @@ export class KvReplica<C extends KvBucketContract> {
           if (!caughtUp) seen.add(entry.key);
           else if (entry.operation === 'PUT') known.add(entry.key);
           else known.delete(entry.key);
-          this.lastChangeAt = Date.now();
         }
       } catch (error) {
         if (this.stopped) return;

@@ -226,13 +226,13 @@ export class OutboxRelay implements OnApplicationShutdown {
     const kv = await nc.jetstream().views.kv(bucket, { history: 1 });
     const status = await kv.status();
     if (status.values === 0) {
+      this.logger.log(`Read model ${bucket} is new: publishing every key`);
       await this.dataSource.transaction(async (manager) => {
         const keys = await projection.allKeys(manager);
         for (let i = 0; i < keys.length; i += 1000) {
           await recordReadModelChange(manager, projection.contract, keys.slice(i, i + 1000));
         }
       });
-      if (status.values === 0) this.logger.log(`Read model ${bucket} is new: publishing every key`);
     }
     this.bucketsReady.add(bucket);
   }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   Inject,
   Injectable,
-  Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleInit,
@@ -72,7 +71,6 @@ interface Written<T> {
  */
 @Injectable()
 export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('GatewayReadModel');
   private readonly users = new Map<number, AuthUser>();
   private readonly tokenOwners = new Map<string, number>();
   private readonly sessions = new Map<string, { userId: number; expiresAt: number }>();
@@ -91,7 +89,6 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   private readonly writtenOrganizations = new Map<number, Written<true>>();
   private readonly staleContexts = new Map<number, Written<true>>();
   private readonly replicas: Array<KvReplica<never>>;
-  private disconnectedSince: number | null = null;
 
   constructor(
     private readonly bus: BusClient,
@@ -121,7 +118,6 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   onApplicationBootstrap(): void {
     // In the background: readiness waits for it, start-up does not (NATS may be down).
     for (const replica of this.replicas) void replica.start(() => this.bus.nats());
-    void this.watchConnection();
   }
 
   onApplicationShutdown(): void {
@@ -140,7 +136,8 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   get usable(): boolean {
     if (!this.ready) return false;
     return (
-      this.disconnectedSince === null || Date.now() - this.disconnectedSince < this.config.readModelMaxStaleMs
+      this.bus.disconnectedSince === null ||
+      Date.now() - this.bus.disconnectedSince < this.config.readModelMaxStaleMs
     );
   }
 
@@ -394,20 +391,6 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
     if (!previous) return;
     for (const m of previous.memberships) this.organizationMembers.get(m.organizationId)?.delete(userId);
     this.memberships.delete(userId);
-  }
-
-  /** Notes when the bus was lost, so the model stops being trusted after a bounded time. */
-  private async watchConnection(): Promise<void> {
-    const nc = await this.bus.nats().catch(() => undefined);
-    if (!nc) return;
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect') {
-        this.disconnectedSince ??= Date.now();
-        this.logger.warn('Bus lost: the read model is trusted for a limited time');
-      } else if (status.type === 'reconnect') {
-        this.disconnectedSince = null;
-      }
-    }
   }
 }
 
