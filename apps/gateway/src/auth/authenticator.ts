@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { Request } from 'express';
 import { ErrorCode, IdentitySubjects, PrincipalDto } from '@app/contracts';
@@ -10,6 +11,10 @@ export const SESSION_COOKIE = 'sessionid';
 
 const unauthorized = (detail: string) =>
   new ApiError(401, detail, undefined, { 'WWW-Authenticate': 'Token' });
+
+type TokenHeader = { kind: 'none' } | { kind: 'token'; key: string } | { kind: 'refused'; detail: string };
+const NO_TOKEN: TokenHeader = { kind: 'none' };
+const refused = (detail: string): TokenHeader => ({ kind: 'refused', detail });
 
 /** A JWT-shaped value: three base64url parts whose first decodes to a JSON header. */
 export function looksLikeJwt(value: string): boolean {
@@ -39,24 +44,9 @@ export class Authenticator {
 
   /** The principal, null when the request carries no usable credentials; throws 401 on a bad token. */
   async authenticate(req: Request): Promise<{ principal: PrincipalDto; sessionKey?: string } | null> {
-    const authorization = this.authorizationHeader(req);
-    if (authorization !== undefined) {
-      const parts = authorization.trim().split(/\s+/);
-      const scheme = parts[0]?.toLowerCase();
-      if (scheme === 'token') {
-        if (parts.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
-        if (parts.length > 2)
-          throw unauthorized('Invalid token header. Token string should not contain spaces.');
-        if (!this.config.legacyTokenAuth) {
-          throw unauthorized(
-            'Authentication token no longer valid: legacy token authentication has been disabled for this organization',
-          );
-        }
-        return { principal: await this.byToken(parts[1]) };
-      }
-      // `Bearer` personal access tokens are not served by this gateway: like Label Studio with an
-      // unusable JWT, the request goes on to the session check.
-    }
+    const header = this.tokenHeader(req);
+    if (header.kind === 'refused') throw unauthorized(header.detail);
+    if (header.kind === 'token') return { principal: await this.byToken(header.key) };
     const sessionKey: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof sessionKey === 'string' && sessionKey.length > 0 && sessionKey.length <= 128) {
       const known = this.model.bySession(sessionKey);
@@ -73,7 +63,38 @@ export class Authenticator {
     return null;
   }
 
-  private authorizationHeader(req: Request): string | undefined {
+  /**
+   * The caller of a token-authenticated request, when the read model alone can say they are valid;
+   * undefined for anything else (no token, a refused or unknown one), which only `authenticate`
+   * answers.
+   */
+  tokenPrincipalFromMemory(req: IncomingMessage): PrincipalDto | undefined {
+    const header = this.tokenHeader(req);
+    if (header.kind !== 'token') return undefined;
+    const known = this.model.byToken(header.key);
+    return known.kind === 'valid' ? known.principal : undefined;
+  }
+
+  /** The `Token` credential of a request, in Label Studio's order (`X-Api-Key` first). */
+  private tokenHeader(req: IncomingMessage): TokenHeader {
+    const authorization = this.authorizationHeader(req);
+    if (authorization === undefined) return NO_TOKEN;
+    const parts = authorization.trim().split(/\s+/);
+    // `Bearer` personal access tokens are not served by this gateway: like Label Studio with an
+    // unusable JWT, the request goes on to the session check.
+    if (parts[0]?.toLowerCase() !== 'token') return NO_TOKEN;
+    if (parts.length === 1) return refused('Invalid token header. No credentials provided.');
+    if (parts.length > 2) return refused('Invalid token header. Token string should not contain spaces.');
+    if (!this.config.legacyTokenAuth) {
+      return refused(
+        'Authentication token no longer valid: legacy token authentication has been disabled for this organization',
+      );
+    }
+    if (!/^[\x21-\x7e]{1,256}$/.test(parts[1])) return refused('Invalid token.');
+    return { kind: 'token', key: parts[1] };
+  }
+
+  private authorizationHeader(req: IncomingMessage): string | undefined {
     const apiKey = req.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey.length > 0) {
       return looksLikeJwt(apiKey) ? `Bearer ${apiKey}` : `Token ${apiKey}`;
@@ -83,7 +104,6 @@ export class Authenticator {
   }
 
   private async byToken(key: string): Promise<PrincipalDto> {
-    if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw unauthorized('Invalid token.');
     const known = this.model.byToken(key);
     if (known.kind === 'valid') return known.principal;
     // DRF TokenAuthentication's messages, as identity gives them.

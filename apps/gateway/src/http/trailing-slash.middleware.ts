@@ -7,17 +7,12 @@ import { notFound } from '../errors/api-error';
  * append-slash middleware only adds slashes). Express matches both forms, so the slash form of
  * these paths is refused here; slash-terminated routes are declared in both forms.
  */
-const SLASHLESS_ONLY = [
-  /^\/api\/current-user\/(whoami|token)\/$/,
-  /^\/api\/invite\/$/,
-  /^\/api\/invite\/reset-token\/$/,
-  /^\/api\/organizations\/[^/]+\/$/,
-  /^\/api\/organizations\/[^/]+\/memberships\/$/,
-  /^\/api\/jwt\/settings\/$/,
-];
+const SLASHLESS_ONLY =
+  /^\/api\/(current-user\/(whoami|token)|invite|invite\/reset-token|organizations\/[^/]+|organizations\/[^/]+\/memberships|jwt\/settings)\/$/;
 
 export function refuseTrailingSlash(req: Request, res: Response, next: NextFunction): void {
-  if (SLASHLESS_ONLY.some((pattern) => pattern.test(req.path))) {
+  const path = req.path;
+  if (path.endsWith('/') && SLASHLESS_ONLY.test(path)) {
     res.status(404).json(envelope(notFound()));
     return;
   }

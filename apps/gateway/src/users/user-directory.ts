@@ -13,7 +13,7 @@ import {
 import { BusClient, BusError } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError, notFound } from '../errors/api-error';
-import { GatewayReadModel } from '../read-model/gateway-read-model';
+import { GatewayReadModel, OrderedMembers } from '../read-model/gateway-read-model';
 import { renderUser, UserJson } from '@app/representation';
 
 export const NO_USER = 'No User matches the given query.';
@@ -90,6 +90,16 @@ export class UserDirectory {
     }
   }
 
+  /**
+   * The People page's members in order, from the read model (404 as `members` when the caller has
+   * no membership row there); undefined when only the owners can list them.
+   */
+  orderedMembers(organizationId: number, callerId: number): OrderedMembers | undefined {
+    const known = this.model.orderedMembers(organizationId, callerId);
+    if (known === 'not-a-member') throw notFound(NO_ORGANIZATION);
+    return known;
+  }
+
   /** Accounts by id; the ones that no longer exist are absent. */
   accounts(userIds: number[], callerId: number): Promise<Map<number, AccountDto>> {
     return this.byId(
@@ -143,6 +153,14 @@ export class UserDirectory {
     const userId = caller.userId;
     const [profiles, context] = await Promise.all([this.profiles([userId], userId), this.context(userId)]);
     return renderUser(caller.account, profiles.get(userId), context, { publicHost: this.config.publicHost });
+  }
+
+  /** The same as `renderSelf` when the read model holds the caller's profile and organization. */
+  renderSelfFromMemory(caller: PrincipalDto): UserJson | undefined {
+    const profile = this.model.profile(caller.userId);
+    const context = this.model.context(caller.userId);
+    if (!profile || !context) return undefined;
+    return renderUser(caller.account, profile, context, { publicHost: this.config.publicHost });
   }
 
   private profiles(userIds: number[], callerId: number): Promise<Map<number, ProfileDto>> {

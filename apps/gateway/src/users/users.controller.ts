@@ -26,7 +26,7 @@ import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
 import { booleanField, charField, parseBody, parseId } from '../http/input';
 import { UserDirectory } from './user-directory';
-import { ALL_PERMISSIONS } from '@app/representation';
+import { whoamiBody } from './whoami';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 const hotkeys = z.record(z.string(), z.unknown(), { invalid_type_error: 'Expected a dictionary of items.' });
@@ -64,8 +64,7 @@ export class UsersController {
 
   @Get('api/current-user/whoami')
   async whoami(@CurrentPrincipal() caller: PrincipalDto) {
-    const user = await this.directory.renderSelf(caller);
-    return { ...user, permissions: ALL_PERMISSIONS };
+    return whoamiBody(await this.directory.renderSelf(caller));
   }
 
   @Get('api/current-user/token')

@@ -1,0 +1,54 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { PinoLogger } from 'nestjs-pino';
+import { acceptCorrelationId } from '@app/logging';
+import { ALL_PERMISSIONS, UserJson } from '@app/representation';
+import { Authenticator } from '../auth/authenticator';
+import { setHeaders } from '../http/security-headers';
+import { UserDirectory } from './user-directory';
+
+/** Label Studio's `whoami`: the user and every permission (the community edition grants all). */
+export const whoamiBody = (user: UserJson) => ({ ...user, permissions: ALL_PERMISSIONS });
+
+const WHOAMI = '/api/current-user/whoami';
+
+/**
+ * `GET /api/current-user/whoami` with a token the read model knows, answered before the
+ * framework's routing: the call every SDK client and labeling backend makes, over and over.
+ * It answers exactly what the route answers (same body, security headers, request id and
+ * access line) and only when memory alone can: any other request — no token, a refused or
+ * unknown one, a caller whose profile or organization the model lacks, the model stale — goes on
+ * to the route, which authenticates, asks the owners and shapes errors as for any request.
+ */
+export function whoamiFromMemory(
+  authenticator: Authenticator,
+  directory: UserDirectory,
+  headers: Array<[string, string]>,
+) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = req.url ?? '';
+    if (
+      req.method !== 'GET' ||
+      !url.startsWith(WHOAMI) ||
+      (url.length > WHOAMI.length && url[WHOAMI.length] !== '?')
+    ) {
+      return next();
+    }
+    const started = Date.now();
+    const caller = authenticator.tokenPrincipalFromMemory(req);
+    const user = caller && directory.renderSelfFromMemory(caller);
+    if (!user) return next();
+    const body = JSON.stringify(whoamiBody(user));
+    const id = acceptCorrelationId(req.headers['x-request-id']);
+    (req as IncomingMessage & { id?: string }).id = id;
+    setHeaders(res, headers);
+    res.setHeader('X-Request-Id', id);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.statusCode = 200;
+    res.end(body);
+    const log = PinoLogger.root;
+    if (log?.isLevelEnabled('info')) {
+      log.info({ req, res, responseTime: Date.now() - started }, 'request completed');
+    }
+  };
+}
