@@ -3,7 +3,8 @@ import { ContributionsDto, MemberDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient } from '@app/bus';
 import { UserDirectory } from '../users/user-directory';
 import { UserJson } from '@app/representation';
-import { pageEnvelope, pageSizeOf, paginate } from './pagination';
+import { usernameOrder } from '../read-model/member-order';
+import { Page, pageEnvelope, pageSizeOf, pageWindow, paginate } from './pagination';
 import { NOT_REQUESTED, ProjectLists, renderProjectLists } from './project-lists';
 
 /** Identity, profiles and invitations take at most 1000 ids per list request. */
@@ -39,22 +40,10 @@ export class ListMembershipsUseCase {
     requestUrl: URL,
     projectListsRequested: boolean,
   ) {
-    const [members, projectsOrganizationId] = await Promise.all([
-      this.directory.members(organizationId, callerId),
+    const [page, projectsOrganizationId] = await Promise.all([
+      this.page(organizationId, callerId, query),
       projectListsRequested ? this.activeOrganizationOf(callerId) : null,
     ]);
-    const accounts = await this.directory.accounts(
-      members.map((m) => m.userId),
-      callerId,
-    );
-    // An account deleted a moment ago may still have its row here: it is not listed (nor counted).
-    const listed = members
-      .filter((m) => accounts.has(m.userId))
-      .sort((a, b) => {
-        const byName = accounts.get(a.userId)!.username.localeCompare(accounts.get(b.userId)!.username, 'en');
-        return byName || a.userId - b.userId;
-      });
-    const page = paginate(listed, query.page, pageSizeOf(query.page_size));
     const [users, contributions] = await Promise.all([
       this.render(page.items, callerId),
       projectListsRequested ? this.contributionsOf(projectsOrganizationId, page.items, callerId) : null,
@@ -75,6 +64,36 @@ export class ListMembershipsUseCase {
       ];
     });
     return pageEnvelope(page, requestUrl, results);
+  }
+
+  /** From the read model's order (a slice), else every member asked of the owners and sorted. */
+  private async page(
+    organizationId: number,
+    callerId: number,
+    query: MembershipsQuery,
+  ): Promise<Page<MemberDto>> {
+    const size = pageSizeOf(query.page_size);
+    const ordered = this.directory.orderedMembers(organizationId, callerId);
+    if (ordered) {
+      const { start, end, ...page } = pageWindow(ordered.count, query.page, size);
+      return { ...page, items: ordered.slice(start, end) };
+    }
+    const members = await this.directory.members(organizationId, callerId);
+    const accounts = await this.directory.accounts(
+      members.map((m) => m.userId),
+      callerId,
+    );
+    // An account deleted a moment ago may still have its row here: it is not listed (nor counted).
+    const listed = members
+      .filter((m) => accounts.has(m.userId))
+      .sort((a, b) => {
+        const byName = usernameOrder.compare(
+          accounts.get(a.userId)!.username,
+          accounts.get(b.userId)!.username,
+        );
+        return byName || a.userId - b.userId;
+      });
+    return paginate(listed, query.page, size);
   }
 
   /**

@@ -35,16 +35,27 @@ export interface Page<T> {
 
 /** Django's Paginator: an empty list still has page 1; `last` is the last page; anything else is 404. */
 export function paginate<T>(items: T[], rawPage: unknown, pageSize: number): Page<T> {
-  const numberOfPages = Math.max(1, Math.ceil(items.length / pageSize));
+  const { start, end, ...page } = pageWindow(items.length, rawPage, pageSize);
+  return { ...page, items: items.slice(start, end) };
+}
+
+/** The positions of the page asked for in a list of `count` items (`start` inclusive, `end` exclusive). */
+export function pageWindow(
+  count: number,
+  rawPage: unknown,
+  pageSize: number,
+): Omit<Page<never>, 'items'> & { start: number; end: number } {
+  const numberOfPages = Math.max(1, Math.ceil(count / pageSize));
   const value = lastValue(rawPage);
   const requested =
     value === undefined || value === '' ? 1 : value === 'last' ? numberOfPages : integerOf(value);
   if (requested === undefined || requested < 1 || requested > numberOfPages) throw invalidPage();
   const start = (requested - 1) * pageSize;
   return {
-    items: items.slice(start, start + pageSize),
+    start,
+    end: Math.min(count, start + pageSize),
     number: requested,
-    count: items.length,
+    count,
     hasNext: requested < numberOfPages,
     hasPrevious: requested > 1,
   };

@@ -23,6 +23,7 @@ import {
   ReadModels,
 } from '@app/contracts';
 import { BusClient, KvReplica } from '@app/bus';
+import { MemberOrder } from './member-order';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 type AuthUser = KvValueOf<typeof ReadModels.authUsers>;
@@ -57,6 +58,12 @@ const LOCAL_REVOCATION_MS = 5 * 60_000;
  */
 const READ_YOUR_WRITES_MS = 3_000;
 
+/** An organization's members in People page order: how many, and the ones at some positions. */
+export interface OrderedMembers {
+  count: number;
+  slice(start: number, end: number): MemberDto[];
+}
+
 interface Written<T> {
   value: T;
   until: number;
@@ -79,6 +86,8 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   private readonly profiles = new Map<number, ProfileDto>();
   private readonly memberships = new Map<number, UserMemberships>();
   private readonly organizationMembers = new Map<number, Map<number, MemberDto>>();
+  /** Each organization's members in People page order. */
+  private readonly memberOrders = new Map<number, MemberOrder>();
   /** Credential digests and users this replica revoked, until the owner's state shows it. */
   private readonly revokedCredentials = new Map<string, number>();
   private readonly deactivatedUsers = new Map<number, number>();
@@ -182,7 +191,12 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   private sawReply(contract: RequestContract, payload: unknown, reply: unknown): void {
     const until = Date.now() + READ_YOUR_WRITES_MS;
     const profile = (value: ProfileDto) => this.writtenProfiles.set(value.userId, { value, until });
-    const account = (value: AccountDto) => this.writtenAccounts.set(value.id, { value, until });
+    const account = (value: AccountDto) => {
+      this.writtenAccounts.set(value.id, { value, until });
+      // Listed under the name just written, and under the replicated one once it is read again.
+      this.reorder(value.id);
+      setTimeout(() => this.reorder(value.id), READ_YOUR_WRITES_MS + 1).unref();
+    };
     switch (contract.subject) {
       case ProfilesSubjects.ensureProfile.subject:
       case ProfilesSubjects.updateProfile.subject:
@@ -259,6 +273,24 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
     );
   }
 
+  /**
+   * The members of an organization in People page order (see `membersOf` for who may see them),
+   * when the model knows every member's account; undefined: ask the owners, and sort.
+   */
+  orderedMembers(organizationId: number, callerId: number): OrderedMembers | 'not-a-member' | undefined {
+    if (!this.usable || fresh(this.writtenOrganizations, organizationId)) return undefined;
+    const caller = this.memberships.get(callerId);
+    if (!caller) return undefined;
+    if (!caller.memberships.some((m) => m.organizationId === organizationId)) return 'not-a-member';
+    const order = this.memberOrders.get(organizationId);
+    const members = this.organizationMembers.get(organizationId);
+    if (!order?.complete || !members) return undefined;
+    return {
+      count: order.size,
+      slice: (start: number, end: number) => order.slice(start, end).map((userId) => members.get(userId)!),
+    };
+  }
+
   member(organizationId: number, userId: number): MemberDto | undefined {
     if (!this.usable || fresh(this.writtenOrganizations, organizationId)) return undefined;
     return this.organizationMembers.get(organizationId)?.get(userId);
@@ -330,12 +362,27 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
       if (digest && !published.has(digest)) this.revokedCredentials.delete(digest);
     }
     if (!value.account.isActive) this.deactivatedUsers.delete(userId);
+    this.reorder(userId);
   }
 
   private removeUser(userId: number): void {
     this.dropCredentials(userId);
     this.users.delete(userId);
     this.deactivatedUsers.delete(userId);
+    this.reorder(userId);
+  }
+
+  /** The name the user is listed under: the account as this replica reads it. */
+  private usernameOf(userId: number): string | undefined {
+    return (fresh(this.writtenAccounts, userId) ?? this.users.get(userId)?.account)?.username;
+  }
+
+  /** Puts the user where their name belongs in every organization they are a member of. */
+  private reorder(userId: number): void {
+    const username = this.usernameOf(userId);
+    for (const m of this.memberships.get(userId)?.memberships ?? []) {
+      this.memberOrders.get(m.organizationId)?.set(userId, username);
+    }
   }
 
   private addToken(digest: string, userId: number): void {
@@ -383,13 +430,19 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
         createdAt: m.createdAt,
         deletedAt: m.deletedAt,
       });
+      let order = this.memberOrders.get(m.organizationId);
+      if (!order) this.memberOrders.set(m.organizationId, (order = new MemberOrder()));
+      order.set(userId, this.usernameOf(userId));
     }
   }
 
   private removeMemberships(userId: number): void {
     const previous = this.memberships.get(userId);
     if (!previous) return;
-    for (const m of previous.memberships) this.organizationMembers.get(m.organizationId)?.delete(userId);
+    for (const m of previous.memberships) {
+      this.organizationMembers.get(m.organizationId)?.delete(userId);
+      this.memberOrders.get(m.organizationId)?.delete(userId);
+    }
     this.memberships.delete(userId);
   }
 }
