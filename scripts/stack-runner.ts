@@ -110,6 +110,14 @@ export function localStackOptions(
   };
 }
 
+/**
+ * How each app's Node.js is started (as in deploy/Dockerfile): the services keep V8's young
+ * generation small, about 40 MB less resident memory each; the gateway, which allocates per
+ * request at a high rate, keeps the default.
+ */
+export const nodeFlags = (app: AppName): string[] =>
+  app === 'gateway' ? ['--enable-source-maps'] : ['--enable-source-maps', '--max-semi-space-size=2'];
+
 function databaseUrl(options: StackOptions, app: AppName): string {
   const url = new URL(options.postgresUrl);
   url.pathname = `/${options.databasePrefix}_${app}`;
@@ -254,7 +262,7 @@ export class Stack {
     const name = `${app}#${replica}`;
     if (this.children.has(name)) return;
     const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
-    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    const child = spawn(process.execPath, [...nodeFlags(app), entry], {
       env: this.appEnvironment(app, replica),
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { AvatarFiles } from '@app/contracts';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 
 /** The image formats accepted as avatars, recognised by their first bytes (never by name or header). */
 export type AvatarFormat = 'png' | 'jpeg' | 'gif' | 'webp';
@@ -29,6 +29,22 @@ export interface ProcessedAvatar {
 export interface AvatarLimits {
   maxWidth: number;
   maxHeight: number;
+}
+
+let sharpModule: Promise<(input: Buffer, options: SharpOptions) => Sharp> | undefined;
+
+/**
+ * sharp (libvips) is loaded on the first avatar, not at start-up: a profiles replica that never
+ * sees an image keeps neither the library nor its threads in memory. One image at a time and no
+ * operation cache: avatars are small and never processed twice.
+ */
+function loadSharp(): Promise<(input: Buffer, options: SharpOptions) => Sharp> {
+  sharpModule ??= import('sharp').then(({ default: sharp }) => {
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpModule;
 }
 
 const startsWith = (data: Buffer, bytes: number[], offset = 0) =>
@@ -70,6 +86,7 @@ export async function processAvatar(data: Buffer, limits: AvatarLimits): Promise
   }
   if (data.length > AvatarFiles.maxBytes) throw new AvatarRejected(AVATAR_MESSAGES.fileSize);
   const maxPixels = limits.maxWidth * limits.maxHeight;
+  const sharp = await loadSharp();
   let width: number;
   let height: number;
   try {
