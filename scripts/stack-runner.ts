@@ -26,6 +26,8 @@ export interface StackOptions {
   gatewayReplicas?: number;
   /** Health ports of identity, invitations, profiles (in that order). */
   healthPorts: [number, number, number];
+  /** Each gateway replica's health port (its `/metrics`); any free port when not given. */
+  gatewayHealthPorts?: number[];
   secretKey: string;
   /** Extra environment for every app (e.g. LABEL_STUDIO_* settings, BCRYPT_COST). */
   env: Record<string, string | undefined>;
@@ -88,6 +90,16 @@ export function localStackOptions(
   // The services' health ports default to 8081-8083, or to the ports right after the gateways'.
   const healthPort = (fromEnv: string | undefined, n: number) =>
     fromEnv ? Number(fromEnv) : taken(8080 + n) ? gatewayPort + replicas - 1 + n : 8080 + n;
+  const healthPorts: [number, number, number] = [
+    healthPort(env.IDENTITY_HEALTH_PORT, 1),
+    healthPort(env.INVITATIONS_HEALTH_PORT, 2),
+    healthPort(env.PROFILES_HEALTH_PORT, 3),
+  ];
+  // The gateways' metrics ports (8084 for one replica) follow the services' health ports, or
+  // GATEWAY_HEALTH_PORT for the first replica.
+  const firstGatewayHealth = env.GATEWAY_HEALTH_PORT
+    ? Number(env.GATEWAY_HEALTH_PORT)
+    : Math.max(...healthPorts, gatewayPort + replicas - 1) + 1;
   return {
     root,
     stateDir,
@@ -96,11 +108,8 @@ export function localStackOptions(
     nats: { directory: join(stateDir, 'nats') },
     gatewayPort,
     gatewayReplicas: replicas,
-    healthPorts: [
-      healthPort(env.IDENTITY_HEALTH_PORT, 1),
-      healthPort(env.INVITATIONS_HEALTH_PORT, 2),
-      healthPort(env.PROFILES_HEALTH_PORT, 3),
-    ],
+    healthPorts,
+    gatewayHealthPorts: Array.from({ length: replicas }, (_, i) => firstGatewayHealth + i),
     secretKey: localSecretKey(stateDir, env.SECRET_KEY),
     // Any free port when 9000 is among the gateways'.
     localStorage: {
@@ -136,6 +145,7 @@ export function appEnv(
   delete env.NATS_NKEY_SEED;
   if (app === 'gateway') {
     env.PORT = String(options.gatewayPort + replica);
+    env.HEALTH_PORT = String(options.gatewayHealthPorts?.[replica] ?? 0);
   } else {
     env.DATABASE_URL = databaseUrl(options, app);
     env.HEALTH_PORT = String(options.healthPorts[index]);
@@ -242,7 +252,10 @@ export class Stack {
     mkdirSync(dir, { recursive: true });
     const ports = {
       gateway: this.gatewayUrls.map((url) => Number(new URL(url).port)),
-      health: Object.fromEntries(SERVICES.map((app, i) => [app, this.options.healthPorts[i]])),
+      health: {
+        ...Object.fromEntries(SERVICES.map((app, i) => [app, this.options.healthPorts[i]])),
+        ...(this.options.gatewayHealthPorts ? { gateway: this.options.gatewayHealthPorts } : {}),
+      },
       nats: this.nats.url,
       natsCredentials: join(this.ownNats!.directory, 'creds'),
       ...(this.localStorage ? { s3: `http://127.0.0.1:${this.localStorage.env().MINIO_PORT}` } : {}),
