@@ -2,7 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { BusApp } from '@app/contracts';
+import { readableLogLine } from './log-format';
 import { LocalNats } from './local-nats';
 import { LocalObjectStorage } from './local-object-storage';
 
@@ -35,8 +37,12 @@ export interface StackOptions {
   appEnv?: Partial<Record<AppName, Record<string, string | undefined>>>;
   /** Lines for the person running the stack (the addresses it chose); none by default. */
   announce?: (line: string) => void;
-  /** Where app output goes: inherit prints to the terminal; a function receives lines. */
-  output: 'inherit' | ((app: AppName, line: string) => void);
+  /**
+   * Where app output goes: `inherit` passes the apps' JSON lines through, `readable` prints them
+   * for people (app name first, one line per request, coloured on a terminal), a function
+   * receives the lines.
+   */
+  output: 'inherit' | 'readable' | ((app: AppName, line: string) => void);
   root: string;
   /** A local stack's state (`.stack/`): where `ports.json` is written when the stack runs its own NATS. */
   stateDir?: string;
@@ -272,13 +278,18 @@ export class Stack {
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
-    const sink = this.options.output;
-    if (sink !== 'inherit') {
-      const forward = (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) if (line) sink(app, line);
-      };
-      child.stdout?.on('data', forward);
-      child.stderr?.on('data', forward);
+    const output = this.options.output;
+    if (output !== 'inherit') {
+      const label = (this.options.gatewayReplicas ?? 1) > 1 && app === 'gateway' ? name : app;
+      const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const sink =
+        output === 'readable'
+          ? (line: string) => process.stdout.write(`${readableLogLine(label, line, colour)}\n`)
+          : (line: string) => output(app, line);
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream)
+          createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line && sink(line));
+      }
     }
     this.children.set(name, child);
     child.once('exit', () => {
