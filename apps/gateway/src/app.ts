@@ -5,9 +5,11 @@ import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { acceptCorrelationId, requestScope } from '@app/logging';
+import { startMetrics } from '@app/metrics';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { Authenticator } from './auth/authenticator';
+import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { securityHeaders, setHeaders } from './http/security-headers';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 import { UserDirectory } from './users/user-directory';
@@ -32,9 +34,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  startMetrics('gateway');
 
   // Answered from memory when it can be, before any other middleware; otherwise the route does.
   app.use(whoamiFromMemory(app.get(Authenticator), app.get(UserDirectory), headers));
+  app.use(recordHttpMetrics);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     setHeaders(res, headers);
     next();

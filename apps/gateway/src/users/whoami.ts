@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { acceptCorrelationId } from '@app/logging';
+import { httpRequestDuration } from '@app/metrics';
 import { ALL_PERMISSIONS, UserJson } from '@app/representation';
 import { Authenticator } from '../auth/authenticator';
 import { setHeaders } from '../http/security-headers';
@@ -14,8 +15,8 @@ const WHOAMI = '/api/current-user/whoami';
 /**
  * `GET /api/current-user/whoami` with a token the read model knows, answered before the
  * framework's routing: the call every SDK client and labeling backend makes, over and over.
- * It answers exactly what the route answers (same body, security headers, request id and
- * access line) and only when memory alone can: any other request — no token, a refused or
+ * It answers exactly what the route answers (same body, security headers, request id,
+ * access line and request metric) and only when memory alone can: any other request — no token, a refused or
  * unknown one, a caller whose profile or organization the model lacks, the model stale — goes on
  * to the route, which authenticates, asks the owners and shapes errors as for any request.
  */
@@ -33,7 +34,7 @@ export function whoamiFromMemory(
     ) {
       return next();
     }
-    const started = Date.now();
+    const started = process.hrtime.bigint();
     const caller = authenticator.tokenPrincipalFromMemory(req);
     const user = caller && directory.renderSelfFromMemory(caller);
     if (!user) return next();
@@ -46,9 +47,12 @@ export function whoamiFromMemory(
     res.setHeader('Content-Length', Buffer.byteLength(body));
     res.statusCode = 200;
     res.end(body);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // Recorded as the route would be (its pattern is the path).
+    httpRequestDuration.observe({ method: 'GET', route: WHOAMI, status: '200' }, seconds);
     const log = PinoLogger.root;
     if (log?.isLevelEnabled('info')) {
-      log.info({ req, res, responseTime: Date.now() - started }, 'request completed');
+      log.info({ req, res, responseTime: Math.round(seconds * 1000) }, 'request completed');
     }
   };
 }
