@@ -14,11 +14,12 @@ const WHOAMI = '/api/current-user/whoami';
 
 /**
  * `GET /api/current-user/whoami` with a token the read model knows, answered before the
- * framework's routing: the call every SDK client and labeling backend makes, over and over.
- * It answers exactly what the route answers (same body, security headers, request id,
- * access line and request metric) and only when memory alone can: any other request — no token, a refused or
- * unknown one, a caller whose profile or organization the model lacks, the model stale — goes on
- * to the route, which authenticates, asks the owners and shapes errors as for any request.
+ * framework's routing: the call every SDK client and labeling backend makes, over and over. It
+ * answers exactly what the route answers (same body, security headers, request id, access line
+ * and request metric), and only when memory alone can: any other request (no token, a refused or
+ * unknown one, a caller whose profile or organization the model lacks, a stale model) goes on to
+ * the route, which authenticates, asks the owners and shapes errors as for any request. Whatever
+ * the gateway adds to every request (a global guard, a limit) must be added here too.
  */
 export function whoamiFromMemory(
   authenticator: Authenticator,
