@@ -393,34 +393,7 @@ async function main(): Promise<void> {
     out(ratio('users list', users, usersCeiling));
     const gatewayRssAtMembers = [rssMb(gatewayPid), rssMb(stack.pidOf('gateway', 1))];
 
-    out(`\n4. The People page (30 a page) at ${PEOPLE} members`);
-    await grow(MEMBERS, PEOPLE);
-    const pages = Math.ceil(PEOPLE / 30);
-    const middle = people(Math.ceil(pages / 2));
-    const page = await (await fetch(`${a}${middle}`, { headers: tokenHeaders })).text();
-    const barePage = await bareServer(page);
-    bare.push(barePage);
-    // Any page, one at a time: the latency a person paging through it sees.
-    let next = 0;
-    const probe = await oneAtATime(() => `${a}${people(1 + ((next++ * 7919) % pages))}`, tokenHeaders, 500);
-    out(
-      `   one page at a time, 500 pages anywhere in the list: p50 ${percentile(probe, 50).toFixed(1)} ms, p95 ${percentile(probe, 95).toFixed(1)} ms, p99 ${percentile(probe, 99).toFixed(1)} ms`,
-    );
-    const pageLoad = await measured(gatewayPid, () => load(`${a}${middle}`, tokenHeaders, SECONDS, 16));
-    const pageCeiling = await measured(barePage.pid, () => load(barePage.url, {}, SECONDS, 16));
-    barePage.stop();
-    out(line('bare node:http (same page, 16 conns)', pageCeiling));
-    out(line(`People page ${Math.ceil(pages / 2)} (16 connections)`, pageLoad));
-    out(ratio('People page', pageLoad, pageCeiling));
-    const gatewayRssAtPeople = [rssMb(gatewayPid), rssMb(stack.pidOf('gateway', 1))];
-    for (const replica of [0, 1]) {
-      const perUser = (gatewayRssAtPeople[replica] - gatewayRss[replica]) / PEOPLE;
-      out(
-        `   gateway #${replica} RSS ${gatewayRss[replica].toFixed(0)} MB with 1 user, ${gatewayRssAtMembers[replica].toFixed(0)} MB with ${MEMBERS}, ${gatewayRssAtPeople[replica].toFixed(0)} MB with ${PEOPLE}: about ${(perUser * 100_000).toFixed(0)} MB per 100,000 users`,
-      );
-    }
-
-    out(`\n5. Login storm: ${LOGINS} people log in at once (bcrypt cost ${BCRYPT_COST}), whoami alongside`);
+    out(`\n4. Login storm: ${LOGINS} people log in at once (bcrypt cost ${BCRYPT_COST}), whoami alongside`);
     // Distinct people (one account's attempts are throttled), signed up beforehand.
     await inParallel(LOGINS, 8, async (i) => {
       await signUp(b, `storm${i}@example.com`);
@@ -479,13 +452,41 @@ async function main(): Promise<void> {
     );
     out(line('   whoami during the storm (8 connections)', alongside, stormSecondsExpected));
 
-    out('\n6. Memory (RSS when idle after start, and now)');
+    out('\n5. Memory (RSS when idle after start, and now)');
     apps.forEach(([app, replica], i) => {
       const name = `${app}${app === 'gateway' ? ` #${replica}` : ''}`;
       out(
         `   ${name.padEnd(14)} ${idle[i].toFixed(0).padStart(4)} MB idle   ${rssMb(stack.pidOf(app, replica)).toFixed(0).padStart(4)} MB now`,
       );
     });
+    // Last: growing to this size takes the owners' relays the longest.
+    out(`\n6. The People page (30 a page) at ${PEOPLE} members`);
+    await grow(MEMBERS, PEOPLE);
+    const pages = Math.ceil(PEOPLE / 30);
+    const middle = people(Math.ceil(pages / 2));
+    const page = await (await fetch(`${a}${middle}`, { headers: tokenHeaders })).text();
+    const barePage = await bareServer(page);
+    bare.push(barePage);
+    // Any page, one at a time: the latency a person paging through it sees.
+    let next = 0;
+    const probe = await oneAtATime(() => `${a}${people(1 + ((next++ * 7919) % pages))}`, tokenHeaders, 500);
+    out(
+      `   one page at a time, 500 pages anywhere in the list: p50 ${percentile(probe, 50).toFixed(1)} ms, p95 ${percentile(probe, 95).toFixed(1)} ms, p99 ${percentile(probe, 99).toFixed(1)} ms`,
+    );
+    const pageLoad = await measured(gatewayPid, () => load(`${a}${middle}`, tokenHeaders, SECONDS, 16));
+    const pageCeiling = await measured(barePage.pid, () => load(barePage.url, {}, SECONDS, 16));
+    barePage.stop();
+    out(line('bare node:http (same page, 16 conns)', pageCeiling));
+    out(line(`People page ${Math.ceil(pages / 2)} (16 connections)`, pageLoad));
+    out(ratio('People page', pageLoad, pageCeiling));
+    const gatewayRssAtPeople = [rssMb(gatewayPid), rssMb(stack.pidOf('gateway', 1))];
+    for (const replica of [0, 1]) {
+      const perUser = (gatewayRssAtPeople[replica] - gatewayRss[replica]) / PEOPLE;
+      out(
+        `   gateway #${replica} RSS ${gatewayRss[replica].toFixed(0)} MB with 1 user, ${gatewayRssAtMembers[replica].toFixed(0)} MB with ${MEMBERS}, ${gatewayRssAtPeople[replica].toFixed(0)} MB with ${PEOPLE}: about ${(perUser * 100_000).toFixed(0)} MB per 100,000 users`,
+      );
+    }
+
     out();
   } finally {
     for (const server of bare) server.stop();
