@@ -1,3 +1,4 @@
+import { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -9,6 +10,7 @@ import { startMetrics } from '@app/metrics';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { Authenticator } from './auth/authenticator';
+import { answerBeforeRouting } from './http/before-routing';
 import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { securityHeaders, setHeaders } from './http/security-headers';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
@@ -36,8 +38,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   app.enableShutdownHooks();
   startMetrics('gateway');
 
-  // Answered from memory when it can be, before any other middleware; otherwise the route does.
-  app.use(whoamiFromMemory(app.get(Authenticator), app.get(UserDirectory), headers));
+  // Answered from memory when it can be, before Express sees the request; otherwise the route does.
+  answerBeforeRouting(
+    app.getHttpServer() as Server,
+    whoamiFromMemory(app.get(Authenticator), app.get(UserDirectory), headers),
+  );
   app.use(recordHttpMetrics);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     setHeaders(res, headers);

@@ -13,8 +13,8 @@ export const whoamiBody = (user: UserJson) => ({ ...user, permissions: ALL_PERMI
 const WHOAMI = '/api/current-user/whoami';
 
 /**
- * `GET /api/current-user/whoami` with a token the read model knows, answered before the
- * framework's routing: the call every SDK client and labeling backend makes, over and over. It
+ * `GET /api/current-user/whoami` with a token the read model knows, answered before Express and
+ * Nest see the request: the call every SDK client and labeling backend makes, over and over. It
  * answers exactly what the route answers (same body, security headers, request id, access line
  * and request metric), and only when memory alone can: any other request (no token, a refused or
  * unknown one, a caller whose profile or organization the model lacks, a stale model) goes on to
