@@ -16,6 +16,8 @@ import { securityHeaders, setHeaders } from './http/security-headers';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 import { UserDirectory } from './users/user-directory';
 import { whoamiFromMemory } from './users/whoami';
+import { API_VERSION } from './errors/http-error.filter';
+import { OpenApiDocument } from './openapi/openapi-document';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
 
@@ -64,5 +66,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   // Bodies are capped while reading: an oversized request is refused before it is buffered.
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
+  app.get(OpenApiDocument).build(app, API_VERSION);
   return app;
 }
