@@ -14,7 +14,7 @@ const swc = [
 
 const moduleNameMapper = {
   '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
-  '^@app/(bus|config|database|logging|representation)$': '<rootDir>/libs/$1/src',
+  '^@app/(bus|config|database|logging|representation|jwt)$': '<rootDir>/libs/$1/src',
 };
 
 const base = {
