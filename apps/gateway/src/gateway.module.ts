@@ -15,6 +15,7 @@ import { ListMembershipsUseCase } from './organizations/list-memberships.usecase
 import { MembershipsController } from './organizations/memberships.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { RemoveMembershipUseCase } from './organizations/remove-membership.usecase';
+import { TokensController } from './tokens/tokens.controller';
 import { UserDirectory } from './users/user-directory';
 import { UsersController } from './users/users.controller';
 import { AppPagesController } from './web/app-pages.controller';
@@ -39,6 +40,7 @@ export class GatewayModule {
         OrganizationsController,
         MembershipsController,
         AvatarsController,
+        TokensController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

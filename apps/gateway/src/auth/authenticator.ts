@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Request } from 'express';
-import { ErrorCode, IdentitySubjects, PrincipalDto } from '@app/contracts';
+import { ErrorCode, IdentitySubjects, InvitationsSubjects, PrincipalDto } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
+import { decodeJwt, signatureIsValid, validClaims } from '@app/jwt';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { GatewayReadModel } from '../read-model/gateway-read-model';
+import { GatewayReadModel, UserTokenSettings } from '../read-model/gateway-read-model';
 import { ApiError } from '../errors/api-error';
+
+/** Clock skew allowed between identity, which signs, and this gateway. */
+const CLOCK_SKEW_SECONDS = 60;
+
+const LEGACY_DISABLED =
+  'Authentication token no longer valid: legacy token authentication has been disabled for this organization';
 
 export const SESSION_COOKIE = 'sessionid';
 
@@ -24,10 +31,12 @@ export function looksLikeJwt(value: string): boolean {
 }
 
 /**
- * Finds who is calling, in Label Studio's order: `X-Api-Key` (stands in for `Authorization`),
- * `Authorization: Token`, then the session cookie. The gateway's read model answers without a bus
- * request; a credential it does not know (just created elsewhere, too weak to replicate, or
- * simply wrong) is asked of identity once, for this request only.
+ * Finds who is calling, in Label Studio's order: `X-Api-Key` (stands in for `Authorization`: an
+ * access token as `Bearer`, anything else as `Token`), `Authorization: Bearer` (an access token,
+ * verified here from its signature and the read model), `Authorization: Token`, then the session
+ * cookie. The gateway's read model answers without a bus request; a credential it does not know
+ * (just created elsewhere, too weak to replicate, or simply wrong) is asked of identity once, for
+ * this request only.
  */
 @Injectable()
 export class Authenticator {
@@ -43,19 +52,25 @@ export class Authenticator {
     if (authorization !== undefined) {
       const parts = authorization.trim().split(/\s+/);
       const scheme = parts[0]?.toLowerCase();
+      if (scheme === 'bearer' && parts.length === 2 && looksLikeJwt(parts[1])) {
+        const principal = await this.byAccessToken(parts[1]);
+        if (principal) return { principal };
+        // Label Studio's JWT middleware: an unusable token (bad, expired, a personal access token
+        // itself, an inactive or deleted user, API tokens off) leaves the request anonymous, and
+        // the session may still authenticate it.
+      }
       if (scheme === 'token') {
         if (parts.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
         if (parts.length > 2)
           throw unauthorized('Invalid token header. Token string should not contain spaces.');
-        if (!this.config.legacyTokenAuth) {
-          throw unauthorized(
-            'Authentication token no longer valid: legacy token authentication has been disabled for this organization',
-          );
-        }
-        return { principal: await this.byToken(parts[1]) };
+        if (!this.config.legacyTokenAuth) throw unauthorized(LEGACY_DISABLED);
+        const principal = await this.byToken(parts[1]);
+        // Checked once the key is known good, as Label Studio does (only with an active organization).
+        const settings = await this.tokenSettingsOf(principal.userId);
+        if (settings.settings && !settings.settings.legacyApiTokensEnabled)
+          throw unauthorized(LEGACY_DISABLED);
+        return { principal };
       }
-      // `Bearer` personal access tokens are not served by this gateway: like Label Studio with an
-      // unusable JWT, the request goes on to the session check.
     }
     const sessionKey: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof sessionKey === 'string' && sessionKey.length > 0 && sessionKey.length <= 128) {
@@ -80,6 +95,68 @@ export class Authenticator {
     }
     const header = req.headers.authorization;
     return typeof header === 'string' ? header : undefined;
+  }
+
+  /**
+   * An access token: signed by a key identity published (a retired key only for tokens issued
+   * before it retired), of type `access`, not expired, for an active user whose active
+   * organization allows API tokens. Null when unusable; Label Studio's bare 401 `User not found`
+   * when the user has no active organization.
+   */
+  private async byAccessToken(value: string): Promise<PrincipalDto | null> {
+    const token = decodeJwt(value);
+    const kid = token?.header.kid;
+    if (!token || kid === undefined) return null;
+    const key = this.model.verificationKey(kid);
+    if (!key || !signatureIsValid(token, key.key)) return null;
+    const now = Date.now() / 1000;
+    const claims = validClaims(token, 'access', now);
+    if (!claims || claims.iat > now + CLOCK_SKEW_SECONDS) return null;
+    if (key.retiredAt !== null && claims.iat * 1000 > key.retiredAt + CLOCK_SKEW_SECONDS * 1000) return null;
+
+    const principal = await this.byUserId(claims.user_id);
+    if (!principal) return null;
+    const settings = await this.tokenSettingsOf(principal.userId);
+    if (settings.organizationId === null) throw ApiError.plain(401, 'User not found');
+    return settings.settings?.apiTokensEnabled ? principal : null;
+  }
+
+  /** The active user an access token names; null when inactive or gone. */
+  private async byUserId(userId: number): Promise<PrincipalDto | null> {
+    const known = this.model.byUserId(userId);
+    if (known.kind === 'valid') return known.principal;
+    if (known.kind === 'refused') return null;
+    try {
+      const account = await this.bus.request(IdentitySubjects.getAccount, { userId }, { caller: userId });
+      if (!account.isActive) return null;
+      return { userId, email: account.email, method: 'jwt', account };
+    } catch (error) {
+      if (error instanceof BusError && error.code === ErrorCode.NotFound) return null;
+      throw error;
+    }
+  }
+
+  /** The settings of the user's active organization, from the model or (when it cannot tell) invitations. */
+  private async tokenSettingsOf(userId: number): Promise<UserTokenSettings> {
+    const known = this.model.tokenSettings(userId);
+    if (known) return known;
+    try {
+      const { organizationId, apiTokensEnabled, legacyApiTokensEnabled } = await this.bus.request(
+        InvitationsSubjects.getTokenSettings,
+        {},
+        { caller: userId },
+      );
+      return { organizationId, settings: { apiTokensEnabled, legacyApiTokensEnabled } };
+    } catch (error) {
+      // No active organization (or no longer a member of it).
+      if (
+        error instanceof BusError &&
+        (error.code === ErrorCode.NotFound || error.code === ErrorCode.Forbidden)
+      ) {
+        return { organizationId: null, settings: null };
+      }
+      throw error;
+    }
   }
 
   private async byToken(key: string): Promise<PrincipalDto> {
