@@ -9,6 +9,9 @@ export const JWT_ALGORITHM = 'EdDSA';
 
 export type TokenType = 'access' | 'refresh';
 
+/** The longest an access token may live (the configurable lifetime's ceiling): longer ones are refused. */
+export const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
 /** simple-jwt's claims, in its order; `jti` is a UUID's 32 hex digits. */
 export interface JwtClaims {
   token_type: TokenType;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Request } from 'express';
 import { ErrorCode, IdentitySubjects, InvitationsSubjects, PrincipalDto } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
-import { decodeJwt, signatureIsValid, validClaims } from '@app/jwt';
+import { decodeJwt, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, signatureIsValid, validClaims } from '@app/jwt';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { GatewayReadModel, UserTokenSettings } from '../read-model/gateway-read-model';
 import { ApiError } from '../errors/api-error';
@@ -112,6 +112,8 @@ export class Authenticator {
     const now = Date.now() / 1000;
     const claims = validClaims(token, 'access', now);
     if (!claims || claims.iat > now + CLOCK_SKEW_SECONDS) return null;
+    // Identity never signs longer-lived ones: such a token was not made by it.
+    if (claims.exp - claims.iat > MAX_ACCESS_TOKEN_LIFETIME_SECONDS) return null;
     if (key.retiredAt !== null && claims.iat * 1000 > key.retiredAt + CLOCK_SKEW_SECONDS * 1000) return null;
 
     const principal = await this.byUserId(claims.user_id);
