@@ -52,7 +52,7 @@ async function openAccount(page: Page, shot?: string): Promise<void> {
   if (shot) await screenshot(page, shot);
   await page.locator('.menu-panel.right').getByRole('link', { name: 'Account & Settings' }).click();
   await page.waitForURL('**/user/account/');
-  await expectValue(page.getByLabel('Access token'), /^[0-9a-f]{40}$/);
+  await expectValue(page.getByLabel('Access token', { exact: true }), /^[0-9a-f]{40}$/);
 }
 
 async function expectText(locator: Locator, pattern: RegExp): Promise<string> {
@@ -334,7 +334,7 @@ describe('the web UI in a real browser', () => {
 
     it('shows the API token; Copy copies it; Reset makes a new one and the old one gets 401', async () => {
       const { page } = ann;
-      const tokenField = page.getByLabel('Access token');
+      const tokenField = page.getByLabel('Access token', { exact: true });
       const token = await expectValue(tokenField, /^[0-9a-f]{40}$/);
       expect((await whoamiWith(sut.baseUrl, token)).status).toBe(200);
       await page.getByRole('button', { name: 'Copy', exact: true }).click();
@@ -374,7 +374,7 @@ describe('the web UI in a real browser', () => {
       const asBearer = { authorization: `Bearer ${access}` };
       const me = await fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: asBearer });
       expect((await readJson<UserBody>(me)).email).toBe('ann@example.com');
-      await screenshot(page, '16-account-personal-access-token');
+      await screenshot(page, '15b-account-personal-access-token');
 
       // Shown once: after a reload only its dates are there.
       await page.reload();
@@ -393,7 +393,7 @@ describe('the web UI in a real browser', () => {
       expect(again.status).toBe(401);
 
       // The owner's switches: legacy tokens off refuses them with Label Studio's message, on again works.
-      const legacyToken = await page.getByLabel('Access token').inputValue();
+      const legacyToken = await page.getByLabel('Access token', { exact: true }).inputValue();
       const legacy = page.getByLabel('Legacy tokens');
       await eventually(async () => ((await legacy.isEnabled()) ? true : undefined));
       expect(await legacy.isChecked()).toBe(true);
@@ -401,7 +401,7 @@ describe('the web UI in a real browser', () => {
       await legacy.uncheck();
       await page.getByRole('button', { name: 'Apply token settings' }).click();
       await expectText(page.locator('#token-settings-status'), /saved/);
-      await screenshot(page, '17-account-token-settings');
+      await screenshot(page, '15c-account-token-settings');
       const refused = await whoamiWith(sut.baseUrl, legacyToken);
       expect(refused.status).toBe(401);
       expect(await readJson(refused)).toMatchObject({

@@ -372,9 +372,9 @@ export function accountPage(
                 ><input type="checkbox" id="api-tokens-enabled" disabled /> Personal access tokens</label
               >
               <label class="check"
-                ><input type="checkbox" id="legacy-api-tokens-enabled" disabled /> Legacy tokens (<code
-                  >Authorization: Token</code
-                >)</label
+                ><input type="checkbox" id="legacy-api-tokens-enabled" disabled /><span
+                  >Legacy tokens (<code>Authorization: Token</code>)</span
+                ></label
               >
               <div class="actions">
                 <button type="button" id="token-settings-save" disabled>Apply token settings</button>
