@@ -173,4 +173,19 @@ describe('identity: personal access tokens and signing keys', () => {
     const { rows } = await sql.query('SELECT kid FROM signing_key');
     expect(rows.map((r: { kid: string }) => r.kid)).toEqual([rotation.kid]);
   });
+
+  it('rotates by itself once the newest key is older than the rotation period, once however many replicas try', async () => {
+    const before = await sql.query('SELECT kid FROM signing_key');
+    await sql.query(`UPDATE signing_key SET active_from = active_from - interval '31 days'`);
+    const service = app!.get(SigningKeys);
+    await Promise.all([service.maintain(), service.maintain(), service.maintain()]);
+    const { rows } = await sql.query<{ kid: string; retired_at: Date | null }>(
+      'SELECT kid, retired_at FROM signing_key ORDER BY active_from',
+    );
+    expect(rows).toHaveLength(before.rows.length + 1);
+    const fresh = rows.at(-1)!;
+    expect(fresh.retired_at).toBeNull();
+    await keys.valueOf(fresh.kid);
+    expect(rows.slice(0, -1).every((row) => row.retired_at !== null)).toBe(true);
+  });
 });

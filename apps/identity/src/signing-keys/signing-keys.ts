@@ -87,8 +87,21 @@ export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** A new key, active after KEY_ACTIVATION_DELAY_MS; the keys in use are retired from that moment. */
   async rotate(actor: 'admin' | undefined): Promise<SigningKeyRotationReply> {
+    return (await this.rotateUnless(actor, () => false))!;
+  }
+
+  /** Rotates unless the newest key is newer than `cutoff` (replicas deciding at once make one key). */
+  private rotateIfOlderThan(cutoff: Date): Promise<SigningKeyRotationReply | null> {
+    return this.rotateUnless(undefined, (newest) => newest !== null && newest.activeFrom > cutoff);
+  }
+
+  private async rotateUnless(
+    actor: 'admin' | undefined,
+    skip: (newest: SigningKey | null) => boolean,
+  ): Promise<SigningKeyRotationReply | null> {
     const reply = await this.dataSource.transaction(async (manager) => {
       await this.lock(manager);
+      if (skip(await manager.findOne(SigningKey, { where: {}, order: { activeFrom: 'DESC' } }))) return null;
       const activeFrom = new Date(Date.now() + KEY_ACTIVATION_DELAY_MS);
       const retiring = await manager.find(SigningKey, { where: { retiredAt: IsNull() } });
       if (retiring.length) {
@@ -110,6 +123,7 @@ export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdow
       );
       return { kid: key.kid, activeFrom: activeFrom.toISOString(), retired: retiring.map((k) => k.kid) };
     });
+    if (!reply) return null;
     this.relay.kick();
     this.logger.log(`New signing key ${reply.kid}, active from ${reply.activeFrom}`);
     return reply;
@@ -122,14 +136,7 @@ export class SigningKeys implements OnApplicationBootstrap, OnApplicationShutdow
   async maintain(): Promise<void> {
     try {
       const rotationDays = this.config.JWT_SIGNING_KEY_ROTATION_DAYS;
-      if (rotationDays > 0) {
-        const newest = await this.dataSource.manager.findOne(SigningKey, {
-          where: {},
-          order: { activeFrom: 'DESC' },
-        });
-        if (newest && newest.activeFrom.getTime() <= Date.now() - rotationDays * DAY_MS)
-          await this.rotate(undefined);
-      }
+      if (rotationDays > 0) await this.rotateIfOlderThan(new Date(Date.now() - rotationDays * DAY_MS));
       const removed = await this.dataSource.transaction(async (manager) => {
         await this.lock(manager);
         const horizon = new Date(
