@@ -282,7 +282,9 @@ describe('personal access tokens', () => {
     const oldAccess = await refresh(pat);
     const oldKid = decode(oldAccess).header.kid;
 
-    const rotation = JSON.parse((await cli(['rotate_signing_key'])).stdout.trim()) as { kid: string };
+    const rotation = JSON.parse((await cli(['rotate_signing_key', '--json'])).stdout.trim()) as {
+      kid: string;
+    };
     expect(rotation.kid).not.toBe(oldKid);
     // Tokens the retired key signed still verify on both replicas; new ones carry the new key.
     await everywhere(bearer(oldAccess), 200);

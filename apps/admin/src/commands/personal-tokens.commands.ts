@@ -1,11 +1,13 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { Terminal } from '../cli/terminal';
 import { RotateSigningKeyUseCase } from '../signing-keys/rotate-signing-key.usecase';
 import { CreatePatUseCase } from '../users/create-pat.usecase';
-import { USERNAME_HELP } from './options';
+import { JSON_OPTION, USERNAME_HELP } from './options';
 
 interface CreatePatOptions {
   username: string;
   replace?: boolean;
+  json?: boolean;
 }
 
 @Command({
@@ -14,11 +16,15 @@ interface CreatePatOptions {
   description: 'Create a personal access token for a user and print it (shown this once)',
 })
 export class CreatePatCommand extends CommandRunner {
-  constructor(private readonly createPat: CreatePatUseCase) {
+  constructor(
+    private readonly createPat: CreatePatUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
   async run(_params: string[], options: CreatePatOptions): Promise<void> {
+    this.terminal.printJson(options.json === true);
     await this.createPat.execute(options.username, options.replace ?? false);
   }
 
@@ -31,6 +37,11 @@ export class CreatePatCommand extends CommandRunner {
   parseReplace(): boolean {
     return true;
   }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
 }
 
 @Command({
@@ -40,11 +51,20 @@ export class CreatePatCommand extends CommandRunner {
     'Start signing access tokens with a new key; the old one keeps verifying the tokens it signed until they expire',
 })
 export class RotateSigningKeyCommand extends CommandRunner {
-  constructor(private readonly rotate: RotateSigningKeyUseCase) {
+  constructor(
+    private readonly rotate: RotateSigningKeyUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
-  async run(): Promise<void> {
+  async run(_params: string[], options: { json?: boolean }): Promise<void> {
+    this.terminal.printJson(options.json === true);
     await this.rotate.execute();
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }

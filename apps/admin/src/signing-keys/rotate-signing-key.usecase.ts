@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IdentitySubjects } from '@app/contracts';
 import { AdminBus } from '../bus/admin-bus';
-import { jsonLine } from '../cli/json-line';
 import { Terminal } from '../cli/terminal';
 import { refusal } from '../users/find-user';
 
@@ -16,7 +15,12 @@ export class RotateSigningKeyUseCase {
   async execute(): Promise<void> {
     try {
       const reply = await this.bus.request(IdentitySubjects.rotateSigningKey, {});
-      this.terminal.out(jsonLine({ kid: reply.kid, active_from: reply.activeFrom, retired: reply.retired }));
+      const retired = reply.retired.length ? `; retired: ${reply.retired.join(', ')}` : '';
+      this.terminal.result(`New signing key ${reply.kid}, signing from ${reply.activeFrom}${retired}`, {
+        kid: reply.kid,
+        active_from: reply.activeFrom,
+        retired: reply.retired,
+      });
     } catch (error) {
       throw refusal(error);
     }

@@ -20,7 +20,7 @@ export class CreatePatUseCase {
     const account = await this.users.get(username);
     try {
       const { token } = await this.bus.request(IdentitySubjects.createPat, { userId: account.id, replace });
-      this.terminal.out(token);
+      this.terminal.result(token, { id: account.id, email: account.email, token });
     } catch (error) {
       throw refusal(error);
     }

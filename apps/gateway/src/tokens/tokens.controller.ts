@@ -14,6 +14,7 @@ import { csrfFailure } from '../auth/csrf';
 import { AuthenticatedRequest, CurrentPrincipal } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
 import { booleanField, parseBody } from '../http/input';
+import { BodySchema } from '../openapi/body-schema';
 
 /** DRF's CharField as simple-jwt's serializers declare `refresh`. */
 const refreshSchema = z.object({
@@ -76,6 +77,7 @@ export class TokensController {
   /** No authentication: the personal access token is the credential. */
   @Post(['api/token/refresh', 'api/token/refresh/'])
   @HttpCode(200)
+  @BodySchema(refreshSchema)
   async refresh(@Body() body: unknown) {
     const { refresh } = parseBody(refreshSchema, body);
     try {
@@ -91,6 +93,7 @@ export class TokensController {
   @Post(['api/token/rotate', 'api/token/rotate/'])
   @UseGuards(AuthGuard)
   @HttpCode(200)
+  @BodySchema(refreshSchema)
   rotate(@CurrentPrincipal() caller: PrincipalDto, @Body() body: unknown) {
     const { refresh } = parseBody(refreshSchema, body);
     return this.bus.request(IdentitySubjects.rotateOwnPat, { refresh }, { caller: caller.userId });
@@ -102,6 +105,7 @@ export class TokensController {
    */
   @Post(['api/token/blacklist', 'api/token/blacklist/'])
   @HttpCode(204)
+  @BodySchema(refreshSchema)
   async blacklist(@Req() req: AuthenticatedRequest, @Body() body: unknown): Promise<void> {
     const { refresh } = parseBody(refreshSchema, body);
     const caller = await this.optionalCaller(req);
@@ -126,6 +130,7 @@ export class TokensController {
   @Post('api/jwt/settings')
   @UseGuards(AuthGuard)
   @HttpCode(200)
+  @BodySchema(settingsSchema)
   async updateSettings(@CurrentPrincipal() caller: PrincipalDto, @Body() body: unknown) {
     const change = parseBody(settingsSchema, body);
     return renderSettings(
