@@ -61,7 +61,7 @@ export default tseslint.config(
         [
           'window', 'document', 'navigator', 'location', 'history', 'fetch', 'URL', 'URLSearchParams',
           'FormData', 'File', 'Blob', 'Image', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
-          'HTMLButtonElement', 'HTMLFormElement', 'HTMLDialogElement', 'HTMLDetailsElement', 'console',
+          'HTMLButtonElement', 'HTMLFormElement', 'HTMLDialogElement', 'HTMLDetailsElement', 'console', 'atob',
         ].map((name) => [name, 'readonly']),
       ),
     },

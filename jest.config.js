@@ -14,7 +14,7 @@ const swc = [
 
 const moduleNameMapper = {
   '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
-  '^@app/(bus|config|database|logging|metrics|representation)$': '<rootDir>/libs/$1/src',
+  '^@app/(bus|config|database|jwt|logging|metrics|representation)$': '<rootDir>/libs/$1/src',
 };
 
 const base = {

@@ -68,6 +68,7 @@ const USER_KEYS = [
   'allow_newsletters',
   'date_joined',
   'token',
+  'personal_access_token',
   'status',
 ];
 

@@ -16,7 +16,9 @@ import {
   IdentityEvents,
   IdentitySubjects,
   inboxPrefix,
+  ReadModels,
 } from '@app/contracts';
+import { encodeJwt, generateSigningKey, privateKeyFromDer } from '@app/jwt';
 import { natsConnectionOptions } from '@app/bus';
 import { freePort, OBSERVER_SEED } from '../support/nats-server';
 import { readJson, TestBrowser } from '../support/http-client';
@@ -308,5 +310,95 @@ describe('the bus: identities and least privilege, from the contracts', () => {
     expect([...new Set(ignored.map((l) => l.app))]).toEqual(
       expect.arrayContaining(['invitations', 'profiles']),
     );
+  });
+
+  it('lets only identity publish signing keys; a key it did not sign verifies no access token', async () => {
+    const browser = new TestBrowser(sut.baseUrl);
+    expect((await browser.signup(`keys-${run}@example.com`, 'a long password 1')).status).toBe(302);
+    const userId = (await readJson<{ id: number }>(await browser.get('/api/current-user/whoami'))).id;
+    const { token: pat } = await readJson<{ token: string }>(await browser.api('POST', '/api/token/'));
+    const refreshed = await fetch(`${sut.baseUrl}/api/token/refresh/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh: pat }),
+    });
+    const { access } = await readJson<{ access: string }>(refreshed);
+    const whoami = (token: string) =>
+      fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await whoami(access)).status).toBe(200);
+
+    // An attacker's own key, and a token for that user signed with it.
+    const key = generateSigningKey();
+    const forgedKey = (kid: string) =>
+      new TextEncoder().encode(
+        JSON.stringify({
+          kid,
+          algorithm: 'EdDSA',
+          publicKey: key.publicKey,
+          activeFrom: new Date(Date.now() - 60_000).toISOString(),
+          retiredAt: null,
+        }),
+      );
+    const now = Math.floor(Date.now() / 1000);
+    const forgedToken = (kid: string) =>
+      encodeJwt(
+        {
+          token_type: 'access',
+          exp: now + 300,
+          iat: now,
+          jti: randomBytes(16).toString('hex'),
+          user_id: userId,
+        },
+        kid,
+        privateKeyFromDer(key.privateKey),
+      );
+    const bucket = ReadModels.signingKeys.bucket;
+
+    // No app but identity may write the bucket: NATS refuses the others' publishes.
+    const others = BUS_APPS.filter((app) => app !== 'identity');
+    const outcomes = await Promise.all(
+      others.map((app, i) =>
+        Promise.race([
+          as(app)
+            .jetstream()
+            .publish(`$KV.${bucket}.${run}${'0'.repeat(7)}${i}`, forgedKey(`${run}${'0'.repeat(7)}${i}`))
+            .then(
+              () => 'stored',
+              () => 'refused',
+            ),
+          new Promise<string>((r) => setTimeout(() => r('no answer'), 3_000)),
+        ]),
+      ),
+    );
+    expect(outcomes.every((outcome) => outcome !== 'stored')).toBe(true);
+    const kv = await observer.jetstream().views.kv(bucket, { bindOnly: true });
+    for (let i = 0; i < others.length; i += 1) expect(await kv.get(`${run}${'0'.repeat(7)}${i}`)).toBeNull();
+
+    // Written anyway (by a path around the permissions), unsigned: the gateway ignores it.
+    const kid = `${run}${'f'.repeat(8)}`;
+    await observer.jetstream().publish(`$KV.${bucket}.${kid}`, forgedKey(kid));
+    await eventually(async () =>
+      sut.logs.some(
+        (l) =>
+          l.app === 'gateway' &&
+          l.line.includes(`ReadModel(${bucket})`) &&
+          l.line.includes('Read model value not signed by its owner'),
+      )
+        ? true
+        : undefined,
+    );
+    const refused = await whoami(forgedToken(kid));
+    expect(refused.status).toBe(401);
+    expect(await readJson(refused)).toMatchObject({
+      detail: 'Authentication credentials were not provided.',
+    });
+    // Nor does a token claiming identity's real key id with the attacker's signature.
+    const [, payload] = access.split('.');
+    const genuineKid = (
+      JSON.parse(Buffer.from(access.split('.')[0], 'base64url').toString()) as { kid: string }
+    ).kid;
+    const [header, , signature] = forgedToken(genuineKid).split('.');
+    expect((await whoami(`${header}.${payload}.${signature}`)).status).toBe(401);
+    expect((await whoami(access)).status).toBe(200);
   });
 });

@@ -52,7 +52,7 @@ async function openAccount(page: Page, shot?: string): Promise<void> {
   if (shot) await screenshot(page, shot);
   await page.locator('.menu-panel.right').getByRole('link', { name: 'Account & Settings' }).click();
   await page.waitForURL('**/user/account/');
-  await expectValue(page.getByLabel('Access token'), /^[0-9a-f]{40}$/);
+  await expectValue(page.getByLabel('Access token', { exact: true }), /^[0-9a-f]{40}$/);
 }
 
 async function expectText(locator: Locator, pattern: RegExp): Promise<string> {
@@ -334,7 +334,7 @@ describe('the web UI in a real browser', () => {
 
     it('shows the API token; Copy copies it; Reset makes a new one and the old one gets 401', async () => {
       const { page } = ann;
-      const tokenField = page.getByLabel('Access token');
+      const tokenField = page.getByLabel('Access token', { exact: true });
       const token = await expectValue(tokenField, /^[0-9a-f]{40}$/);
       expect((await whoamiWith(sut.baseUrl, token)).status).toBe(200);
       await page.getByRole('button', { name: 'Copy', exact: true }).click();
@@ -352,6 +352,74 @@ describe('the web UI in a real browser', () => {
       expect(await readJson(old)).toMatchObject({ detail: 'Invalid token.' });
       expect((await readJson<UserBody>(await whoamiWith(sut.baseUrl, fresh))).email).toBe('ann@example.com');
       await screenshot(page, '15-account-token-reset');
+    });
+
+    it('Personal Access Token: created and shown once with Copy, its dates, revoked; the owner switches token kinds', async () => {
+      const { page } = ann;
+      await expectText(page.locator('#pat-none'), /no personal access token/);
+      await page.getByRole('button', { name: 'Create personal access token' }).click();
+      const pat = await expectValue(page.getByLabel('Your new token'), /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+      await page.getByRole('button', { name: 'Copy the new token' }).click();
+      await expectText(page.locator('#pat-status'), /Copied/);
+      expect(await clipboard(page)).toBe(pat);
+      await expectText(page.locator('#pat-created'), /20\d\d/);
+      await expectText(page.locator('#pat-expires'), /22\d\d/);
+      // As the SDK uses it: exchanged for an access token, sent as Bearer.
+      const refreshed = await fetch(`${sut.baseUrl}/api/token/refresh/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh: pat }),
+      });
+      const { access } = await readJson<{ access: string }>(refreshed);
+      const asBearer = { authorization: `Bearer ${access}` };
+      const me = await fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: asBearer });
+      expect((await readJson<UserBody>(me)).email).toBe('ann@example.com');
+      await screenshot(page, '15b-account-personal-access-token');
+
+      // Shown once: after a reload only its dates are there.
+      await page.reload();
+      await expectText(page.locator('#pat-created'), /20\d\d/);
+      expect(await page.locator('#pat-new').isHidden()).toBe(true);
+      expect(await page.content()).not.toContain(pat.split('.')[2]);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Revoke' }).click();
+      await expectText(page.locator('#pat-status'), /revoked/);
+      await expectText(page.locator('#pat-none'), /no personal access token/);
+      const again = await fetch(`${sut.baseUrl}/api/token/refresh/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh: pat }),
+      });
+      expect(again.status).toBe(401);
+
+      // The owner's switches: legacy tokens off refuses them with Label Studio's message, on again works.
+      const legacyToken = await page.getByLabel('Access token', { exact: true }).inputValue();
+      const legacy = page.getByLabel('Legacy tokens');
+      await eventually(async () => ((await legacy.isEnabled()) ? true : undefined));
+      expect(await legacy.isChecked()).toBe(true);
+      expect(await page.getByLabel('Personal access tokens').isChecked()).toBe(true);
+      await legacy.uncheck();
+      await page.getByRole('button', { name: 'Apply token settings' }).click();
+      await expectText(page.locator('#token-settings-status'), /saved/);
+      await screenshot(page, '15c-account-token-settings');
+      const refused = await whoamiWith(sut.baseUrl, legacyToken);
+      expect(refused.status).toBe(401);
+      expect(await readJson(refused)).toMatchObject({
+        detail:
+          'Authentication token no longer valid: legacy token authentication has been disabled for this organization',
+      });
+      await page.reload();
+      await eventually(async () => ((await legacy.isEnabled()) ? true : undefined));
+      expect(await legacy.isChecked()).toBe(false);
+      await legacy.check();
+      await page.getByRole('button', { name: 'Apply token settings' }).click();
+      await expectText(page.locator('#token-settings-status'), /saved/);
+      expect((await whoamiWith(sut.baseUrl, legacyToken)).status).toBe(200);
+
+      // A member who does not own the organization sees no switches.
+      await bob.page.goto(`${sut.baseUrl}/user/account/`);
+      await expectText(bob.page.locator('#pat-none'), /no personal access token/);
+      expect(await bob.page.locator('#token-settings').count()).toBe(0);
     });
 
     it('offers to scale down a picture over 512 x 512, uploads it and shows it everywhere', async () => {

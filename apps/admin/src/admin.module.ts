@@ -10,6 +10,7 @@ import { InviteLinkCommand } from './commands/invite-link.command';
 import { LabelingEventCommand } from './commands/labeling-event.command';
 import { ListUsersCommand } from './commands/list-users.command';
 import { ResetPasswordCommand } from './commands/reset-password.command';
+import { CreatePatCommand, RotateSigningKeyCommand } from './commands/personal-tokens.commands';
 import { ResetTokenCommand } from './commands/reset-token.command';
 import { ActivateUserCommand, DeactivateUserCommand } from './commands/set-active.commands';
 import { StartCommand } from './commands/start.command';
@@ -18,6 +19,8 @@ import { ADMIN_CONFIG, AdminConfig, checkoutOf, STACK_ENVIRONMENT, stackEnvironm
 import { InviteLinkUseCase } from './invite-links/invite-link.usecase';
 import { PublishLabelingEventUseCase } from './labeling/publish-labeling-event.usecase';
 import { StartLocalStackUseCase } from './local-stack/start-local-stack.usecase';
+import { RotateSigningKeyUseCase } from './signing-keys/rotate-signing-key.usecase';
+import { CreatePatUseCase } from './users/create-pat.usecase';
 import { CreateUserUseCase } from './users/create-user.usecase';
 import { FindUser } from './users/find-user';
 import { ListUsersUseCase } from './users/list-users.usecase';
@@ -71,6 +74,8 @@ export const ADMIN_COMMANDS = [
   DeactivateUserCommand,
   ActivateUserCommand,
   ResetTokenCommand,
+  CreatePatCommand,
+  RotateSigningKeyCommand,
   InviteLinkCommand,
   LabelingEventCommand,
 ];
@@ -91,6 +96,8 @@ export function adminModule(config: AdminConfig, streams: TerminalStreams): Type
       CreateUserUseCase,
       SetUserActiveUseCase,
       ResetUserTokenUseCase,
+      CreatePatUseCase,
+      RotateSigningKeyUseCase,
       ListUsersUseCase,
       InviteLinkUseCase,
       PublishLabelingEventUseCase,

@@ -17,6 +17,7 @@ import { DocsController } from './openapi/docs.controller';
 import { OpenApiDocument } from './openapi/openapi-document';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { RemoveMembershipUseCase } from './organizations/remove-membership.usecase';
+import { TokensController } from './tokens/tokens.controller';
 import { UserDirectory } from './users/user-directory';
 import { UsersController } from './users/users.controller';
 import { AppPagesController } from './web/app-pages.controller';
@@ -41,6 +42,7 @@ export class GatewayModule {
         OrganizationsController,
         MembershipsController,
         AvatarsController,
+        TokensController,
         DocsController,
       ],
       providers: [

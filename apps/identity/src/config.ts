@@ -1,4 +1,5 @@
 import { busSchema, busSettings, databaseUrl, loadConfig, port, positiveInt, secret, z } from '@app/config';
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '@app/jwt';
 import { checkSignupEmail } from './accounts/account-validation';
 import { passwordProblems } from './auth/password-policy';
 import { userTokenProblem } from './tokens/user-token-rule';
@@ -39,6 +40,22 @@ export const identityConfigSchema = z
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
     LOGIN_MAX_ATTEMPTS_PER_CLIENT: positiveInt(100),
     LOGIN_WINDOW_SECONDS: positiveInt(300),
+    /** Access tokens (what a personal access token buys at `/api/token/refresh/`); simple-jwt's 5 minutes. */
+    JWT_ACCESS_TOKEN_LIFETIME_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(MAX_ACCESS_TOKEN_LIFETIME_SECONDS)
+      .default(300),
+    /** Personal access tokens: Label Studio's 200 years unless shortened. */
+    JWT_PERSONAL_TOKEN_LIFETIME_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(200 * 365)
+      .default(200 * 365),
+    /** A new signing key this often (0: only when the operator rotates). */
+    JWT_SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     ...bootstrapVariables,
   })
   .transform((env, ctx) => {

@@ -38,7 +38,15 @@ import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
+import { PersonalAccessTokens1796000000000 } from './migrations/1796000000000-personal-access-tokens';
+import { PersonalAccessToken } from './personal-tokens/personal-access-token.entity';
+import { PersonalAccessTokens } from './personal-tokens/personal-access-tokens';
+import { PersonalTokensHandler } from './personal-tokens/personal-tokens.handler';
 import { AuthUserProjection } from './read-model/auth-user.projection';
+import { SigningKeyProjection } from './read-model/signing-key.projection';
+import { SigningKeyCipher } from './signing-keys/signing-key.cipher';
+import { SigningKey } from './signing-keys/signing-key.entity';
+import { SigningKeys } from './signing-keys/signing-keys';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
 import { LogoutUseCase } from './sessions/logout.usecase';
 import { SessionIssuer } from './sessions/session-issuer';
@@ -53,9 +61,18 @@ import { TokenCipher } from './tokens/token-cipher';
 import { TokenIssuer } from './tokens/token-issuer';
 import { TokensHandler } from './tokens/tokens.handler';
 
-export const IDENTITY_ENTITIES = [Account, ApiToken, WebSession, LoginAttempt, AuditEntry, OutboxMessage];
+export const IDENTITY_ENTITIES = [
+  Account,
+  ApiToken,
+  PersonalAccessToken,
+  SigningKey,
+  WebSession,
+  LoginAttempt,
+  AuditEntry,
+  OutboxMessage,
+];
 /** In order; never edit one once merged, add a new one. */
-export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186];
+export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186, PersonalAccessTokens1796000000000];
 
 /** The identity service, built from a validated configuration (tests pass their own). */
 @Module({})
@@ -83,6 +100,7 @@ export class IdentityModule {
         OperatorAccountsHandler,
         AuthHandler,
         TokensHandler,
+        PersonalTokensHandler,
         SessionsHandler,
       ],
       providers: [
@@ -90,6 +108,10 @@ export class IdentityModule {
         MigrationsUnderLock,
         OutboxRelay,
         AuthUserProjection,
+        SigningKeyProjection,
+        SigningKeyCipher,
+        SigningKeys,
+        PersonalAccessTokens,
         AuditLogRepository,
         AccountRepository,
         ApiTokenRepository,

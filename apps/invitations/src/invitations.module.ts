@@ -31,6 +31,9 @@ import { UserContextEntity } from './memberships/user-context.entity';
 import { UserContextRepository } from './memberships/user-context.repository';
 import { InitialSchema1767225600000 } from './migrations/1767225600000-initial-schema';
 import { AuditLogAndOutbox1767312000000 } from './migrations/1767312000000-audit-log-and-outbox';
+import { TokenSettings1768521600000 } from './migrations/1768521600000-token-settings';
+import { TokenSettingsHandler } from './token-settings/token-settings.handler';
+import { TokenSettingsUseCase } from './token-settings/token-settings.usecase';
 import { OrganizationAccess } from './organizations/organization-access';
 import { OrganizationEntity } from './organizations/organization.entity';
 import { OrganizationRepository } from './organizations/organization.repository';
@@ -50,7 +53,7 @@ const ENTITIES = [
   OutboxMessage,
 ];
 /** In order; never edit one once merged, add a new one. */
-const MIGRATIONS = [InitialSchema1767225600000, AuditLogAndOutbox1767312000000];
+const MIGRATIONS = [InitialSchema1767225600000, AuditLogAndOutbox1767312000000, TokenSettings1768521600000];
 
 /** The invitations service; its configuration is passed in, so tests never touch process.env. */
 @Module({})
@@ -67,6 +70,7 @@ export class InvitationsModule {
         TerminusModule,
       ],
       controllers: [
+        TokenSettingsHandler,
         SignupHandler,
         MembershipsHandler,
         InviteLinksHandler,
@@ -74,6 +78,7 @@ export class InvitationsModule {
         ServiceHealthController,
       ],
       providers: [
+        TokenSettingsUseCase,
         MigrationsUnderLock,
         { provide: SIGNUP_SETTINGS, useValue: config.signup },
         OutboxRelay,

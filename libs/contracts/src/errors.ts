@@ -7,6 +7,8 @@ export enum ErrorCode {
   NotFound = 'NOT_FOUND',
   Forbidden = 'FORBIDDEN',
   Conflict = 'CONFLICT',
+  /** The one thing of its kind already exists (Label Studio's 409, e.g. a valid personal access token). */
+  Exists = 'EXISTS',
   /** Credentials missing, unknown or no longer valid. */
   Unauthenticated = 'UNAUTHENTICATED',
   /** The login form's single message for unknown user, wrong password and inactive account. */

@@ -42,9 +42,22 @@ const profileSchema = z.object({
 
 const organizationRefSchema = z.object({ id: idSchema, title: z.string(), ownerEmail: z.string() });
 
+/** Label Studio's `JWTSettings` of an organization: which kinds of API token its members may use. */
+export const tokenSettingsSchema = z.object({
+  apiTokensEnabled: z.boolean(),
+  legacyApiTokensEnabled: z.boolean(),
+});
+
 /** A user's organizations (key: the user id): the active one as shown in whoami, and every membership. */
 export const userMembershipsSchema = z.object({
   activeOrganization: organizationRefSchema.nullable(),
+  /**
+   * The token settings of the active organization (null without one). Values published before
+   * the settings existed read as Label Studio's defaults, which is what every organization had.
+   */
+  tokenSettings: tokenSettingsSchema
+    .nullable()
+    .default({ apiTokensEnabled: true, legacyApiTokensEnabled: true }),
   memberships: z.array(
     z.object({
       id: idSchema,
@@ -53,6 +66,20 @@ export const userMembershipsSchema = z.object({
       deletedAt: isoDateSchema.nullable(),
     }),
   ),
+});
+
+/**
+ * A public key that verifies access tokens (key: its `kid`). Identity holds the private half and
+ * signs with the newest key whose `activeFrom` has passed; a retired key verifies only tokens issued
+ * before `retiredAt`, and is deleted once they have all expired.
+ */
+export const signingKeySchema = z.object({
+  kid: z.string().regex(/^[0-9a-f]{16,64}$/),
+  algorithm: z.literal('EdDSA'),
+  /** The Ed25519 public key, base64url (a JWK's `x`). */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  activeFrom: isoDateSchema,
+  retiredAt: isoDateSchema.nullable(),
 });
 
 /**
@@ -71,6 +98,12 @@ export const ReadModels = {
     bucket: 'user-memberships',
     schema: userMembershipsSchema,
     owner: 'invitations',
+    readers: ['gateway'],
+  }),
+  signingKeys: kvBucket({
+    bucket: 'signing-keys',
+    schema: signingKeySchema,
+    owner: 'identity',
     readers: ['gateway'],
   }),
 } as const;

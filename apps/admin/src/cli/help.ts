@@ -25,6 +25,8 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, string>> = {
   deactivate_user: 'label-studio deactivate_user --username ann@example.com',
   activate_user: 'label-studio activate_user --username ann@example.com',
   reset_token: 'label-studio reset_token --username ann@example.com',
+  create_pat: 'label-studio create_pat --username ann@example.com > pat.txt',
+  rotate_signing_key: 'label-studio rotate_signing_key --json',
   invite_link: 'label-studio invite_link --reset --json',
   labeling_event:
     'label-studio labeling_event project_created --project 7 --organization 1 --title Cats --user 1',

@@ -6,6 +6,8 @@ import { Terminal } from '../cli/terminal';
 import { InviteLinkUseCase } from '../invite-links/invite-link.usecase';
 import { PublishLabelingEventUseCase } from '../labeling/publish-labeling-event.usecase';
 import { StartLocalStackUseCase } from '../local-stack/start-local-stack.usecase';
+import { RotateSigningKeyUseCase } from '../signing-keys/rotate-signing-key.usecase';
+import { CreatePatUseCase } from '../users/create-pat.usecase';
 import { CreateUserUseCase } from '../users/create-user.usecase';
 import { ListUsersUseCase } from '../users/list-users.usecase';
 import { ResetPasswordUseCase } from '../users/reset-password.usecase';
@@ -30,6 +32,7 @@ const aUserInfo = (): UserInfo => ({
   allow_newsletters: null,
   date_joined: '2026-01-01T00:00:00.000Z',
   token: 'abcdef',
+  personal_access_token: { exists: false, created_at: null, expires_at: null },
   status: 'ok',
 });
 
@@ -57,6 +60,8 @@ async function run(argv: string[]) {
     listUsers: { execute: jest.fn(async () => []) },
     setActive: { execute: jest.fn(async () => undefined) },
     resetToken: { execute: jest.fn(async () => undefined) },
+    createPat: { execute: jest.fn(async () => undefined) },
+    rotateSigningKey: { execute: jest.fn(async () => undefined) },
     inviteLink: {
       execute: jest.fn(async (reset: boolean) =>
         reset ? '/user/signup/?token=new' : '/user/signup/?token=t',
@@ -90,6 +95,8 @@ async function run(argv: string[]) {
       { provide: ListUsersUseCase, useValue: useCases.listUsers },
       { provide: SetUserActiveUseCase, useValue: useCases.setActive },
       { provide: ResetUserTokenUseCase, useValue: useCases.resetToken },
+      { provide: CreatePatUseCase, useValue: useCases.createPat },
+      { provide: RotateSigningKeyUseCase, useValue: useCases.rotateSigningKey },
       { provide: InviteLinkUseCase, useValue: useCases.inviteLink },
       { provide: PublishLabelingEventUseCase, useValue: useCases.publishLabelingEvent },
     ],
@@ -121,6 +128,23 @@ async function run(argv: string[]) {
 }
 
 describe('label-studio command lines', () => {
+  it('create_pat --username U [--replace] asks for a personal access token', async () => {
+    const plain = await run(['create_pat', '--username', 'ann@example.com']);
+    expect(plain.failure).toBeUndefined();
+    expect(plain.useCases.createPat.execute).toHaveBeenCalledWith('ann@example.com', false);
+    const replacing = await run(['create_pat', '--username', 'ann@example.com', '--replace']);
+    expect(replacing.useCases.createPat.execute).toHaveBeenCalledWith('ann@example.com', true);
+    const missing = await run(['create_pat']);
+    expect(missing.failure).toBeDefined();
+    expect(missing.useCases.createPat.execute).not.toHaveBeenCalled();
+  });
+
+  it('rotate_signing_key rotates', async () => {
+    const { useCases, failure } = await run(['rotate_signing_key']);
+    expect(failure).toBeUndefined();
+    expect(useCases.rotateSigningKey.execute).toHaveBeenCalled();
+  });
+
   it('user --username U prints the header and the JSON line', async () => {
     const { useCases, printed, failure } = await run(['user', '--username', 'ann@example.com']);
     expect(failure).toBeUndefined();

@@ -6,8 +6,22 @@ import { AdminBus } from '../bus/admin-bus';
 import { ADMIN_CONFIG, AdminConfig } from '../config';
 import { FindUser } from './find-user';
 
-/** `label-studio user`: Label Studio's user representation plus the legacy token and a status. */
-export type UserInfo = UserJson & { token: string | null; status: 'ok' };
+/** Whether the user has a valid personal access token (never the token itself). */
+export interface PersonalAccessTokenInfo {
+  exists: boolean;
+  created_at: string | null;
+  expires_at: string | null;
+}
+
+/**
+ * `label-studio user`: Label Studio's user representation plus the legacy token, whether a
+ * personal access token exists, and a status.
+ */
+export type UserInfo = UserJson & {
+  token: string | null;
+  personal_access_token: PersonalAccessTokenInfo;
+  status: 'ok';
+};
 
 @Injectable()
 export class UserInfoUseCase {
@@ -21,7 +35,7 @@ export class UserInfoUseCase {
   async execute(username: string): Promise<UserInfo | null> {
     const account = await this.users.find(username);
     if (!account) return null;
-    const [token, profiles, context] = await Promise.all([
+    const [token, profiles, context, pat] = await Promise.all([
       this.bus.request(IdentitySubjects.getToken, { userId: account.id }).then(
         (reply) => reply.token,
         (error: unknown) => {
@@ -31,8 +45,14 @@ export class UserInfoUseCase {
       ),
       this.bus.request(ProfilesSubjects.listProfiles, { userIds: [account.id] }),
       this.bus.request(InvitationsSubjects.getContext, { userId: account.id }),
+      this.bus.request(IdentitySubjects.patStatus, { userId: account.id }),
     ]);
     const user = renderUser(account, profiles[0], context, { publicHost: this.config.publicHost });
-    return { ...user, token, status: 'ok' };
+    const personalAccessToken = {
+      exists: pat.valid > 0,
+      created_at: pat.newestCreatedAt,
+      expires_at: pat.newestExpiresAt,
+    };
+    return { ...user, token, personal_access_token: personalAccessToken, status: 'ok' };
   }
 }

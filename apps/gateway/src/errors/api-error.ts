@@ -8,9 +8,16 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly validationErrors?: FieldErrors,
     readonly headers: Record<string, string> = {},
+    /** Sent as it is instead of the envelope, where Label Studio answers outside its exception handler. */
+    readonly plainBody?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'ApiError';
+  }
+
+  /** `Response({'detail': …}, status)` or `JsonResponse`: a bare `{detail}` body, no envelope. */
+  static plain(status: number, detail: string, headers: Record<string, string> = {}): ApiError {
+    return new ApiError(status, detail, undefined, headers, { detail });
   }
 }
 
@@ -45,6 +52,8 @@ export function statusFor(code: ErrorCode): number {
       return 405;
     case ErrorCode.Conflict:
       return 400;
+    case ErrorCode.Exists:
+      return 409;
     case ErrorCode.RateLimited:
       return 429;
     case ErrorCode.Internal:

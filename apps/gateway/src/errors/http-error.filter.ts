@@ -82,6 +82,6 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     if (error.status >= 500) this.logger.warn(`${req.method} ${req.path} -> ${error.status} ${error.detail}`);
-    res.status(error.status).json(envelope(error));
+    res.status(error.status).json(error.plainBody ?? envelope(error));
   }
 }

@@ -22,6 +22,15 @@ export class OpenApiDocument {
         { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <your API token>`' },
         'Token',
       )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'an access token from `POST /api/token/refresh/` (or the same in `X-Api-Key`)',
+        },
+        'Bearer',
+      )
       .addCookieAuth('sessionid')
       .build();
     this.document = SwaggerModule.createDocument(app, config, {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -21,13 +21,28 @@ import {
   PrincipalDto,
   ProfileDto,
   ReadModels,
+  TokenSettingsDto,
 } from '@app/contracts';
 import { BusClient, KvReplica } from '@app/bus';
+import { publicKeyFromJwkX } from '@app/jwt';
 import { MemberOrder } from './member-order';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 type AuthUser = KvValueOf<typeof ReadModels.authUsers>;
 type UserMemberships = KvValueOf<typeof ReadModels.userMemberships>;
+type TokenSettings = KvValueOf<typeof ReadModels.userMemberships>['tokenSettings'];
+
+/** A public key that verifies access tokens; a retired one only those issued before `retiredAt`. */
+export interface VerificationKey {
+  key: KeyObject;
+  retiredAt: number | null;
+}
+
+/** The token settings that apply to a user: those of their active organization, if any. */
+export interface UserTokenSettings {
+  organizationId: number | null;
+  settings: TokenSettings;
+}
 
 /** How credentials are named in the read model: never the credential itself. */
 export const credentialDigest = (credential: string): string =>
@@ -97,6 +112,9 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
   /** Organizations whose members this replica just changed: listed by invitations until then. */
   private readonly writtenOrganizations = new Map<number, Written<true>>();
   private readonly staleContexts = new Map<number, Written<true>>();
+  /** Token settings this replica just changed, by organization. */
+  private readonly writtenTokenSettings = new Map<number, Written<NonNullable<TokenSettings>>>();
+  private readonly signingKeys = new Map<string, VerificationKey>();
   private readonly replicas: Array<KvReplica<never>>;
 
   constructor(
@@ -116,6 +134,14 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
       new KvReplica(ReadModels.userMemberships, reader, {
         put: (key, value) => this.putMemberships(Number(key), value),
         delete: (key) => this.removeMemberships(Number(key)),
+      }),
+      new KvReplica(ReadModels.signingKeys, reader, {
+        put: (kid, value) =>
+          this.signingKeys.set(kid, {
+            key: publicKeyFromJwkX(value.publicKey),
+            retiredAt: value.retiredAt === null ? null : Date.parse(value.retiredAt),
+          }),
+        delete: (kid) => this.signingKeys.delete(kid),
       }),
     ] as Array<KvReplica<never>>;
   }
@@ -167,6 +193,36 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
     // Expired: identity refuses it too (its sweeper removes it later).
     if (session.expiresAt <= Date.now()) return REVOKED;
     return this.principalOf(session.userId, 'session');
+  }
+
+  /**
+   * The public key named by an access token's `kid`. Keys are held even while the rest of the
+   * model is stale: a key only ever verifies what identity signed, and the user is checked apart.
+   */
+  verificationKey(kid: string): VerificationKey | undefined {
+    return this.signingKeys.get(kid);
+  }
+
+  /** Whom an access token names, as the model knows them (unknown: only identity can tell). */
+  byUserId(userId: number): Lookup {
+    if (!this.usable) return UNKNOWN;
+    return this.principalOf(userId, 'jwt');
+  }
+
+  /** The token settings of the user's active organization; undefined when the model cannot tell. */
+  tokenSettings(userId: number): UserTokenSettings | undefined {
+    if (!this.usable || fresh(this.staleContexts, userId)) return undefined;
+    const written = fresh(this.writtenContexts, userId);
+    const entry = this.memberships.get(userId);
+    if (!entry) return undefined;
+    const organizationId = (written ?? entry).activeOrganization?.id ?? null;
+    // A context written here may name another organization than the model's entry: ask then.
+    if (organizationId !== (entry.activeOrganization?.id ?? null)) return undefined;
+    if (organizationId === null) return { organizationId, settings: null };
+    return {
+      organizationId,
+      settings: fresh(this.writtenTokenSettings, organizationId) ?? entry.tokenSettings,
+    };
   }
 
   account(userId: number): AccountDto | undefined {
@@ -242,6 +298,14 @@ export class GatewayReadModel implements OnModuleInit, OnApplicationBootstrap, O
         this.staleContexts.set(userId, { value: true, until });
         this.writtenContexts.delete(userId);
         return void this.wroteMembersOf(organizationId, until);
+      }
+      case InvitationsSubjects.updateTokenSettings.subject: {
+        const { organizationId, apiTokensEnabled, legacyApiTokensEnabled } = reply as TokenSettingsDto;
+        this.writtenTokenSettings.set(organizationId, {
+          value: { apiTokensEnabled, legacyApiTokensEnabled },
+          until,
+        });
+        return;
       }
       case InvitationsSubjects.updateOrganization.subject: {
         const { id, title } = reply as OrganizationDto;

@@ -218,9 +218,13 @@ export function peoplePage(
 export interface AccountView extends NavigationUser {
   id: number;
   phone: string;
+  active_organization_meta?: { title: string; email: string } | null;
 }
 
-/** Account & Settings: the form works without script (POST), account.js adds the picture and token. */
+/**
+ * Account & Settings: the form works without script (POST), account.js adds the picture, the
+ * tokens and, for the organization's owner, which kinds of token its members may use.
+ */
 export function accountPage(
   assets: AssetLinks,
   opts: { user: AccountView; csrf: string; limits: AvatarLimitsDto; saved?: boolean; errors?: string[] },
@@ -329,6 +333,59 @@ export function accountPage(
           <button type="button" class="danger" id="token-reset">Reset token</button>
         </div>
         <p id="token-status" class="status" role="status" aria-live="polite"></p>
-      </section>`,
+      </section>
+
+      <section class="panel" aria-labelledby="pat-title">
+        <h2 id="pat-title">Personal Access Token</h2>
+        <p>
+          The Label Studio SDK and scripts exchange a personal access token at
+          <code>/api/token/refresh/</code> for short-lived access tokens, sent as
+          <code>Authorization: Bearer &lt;access token&gt;</code>. It is shown once, when it is created; only
+          its creation and expiry are shown after that.
+        </p>
+        <div id="pat-new" hidden>
+          <label for="pat-value">Your new token: copy it now, it is not shown again</label>
+          <div class="copy-row">
+            <input id="pat-value" type="text" readonly value="" autocomplete="off" />
+            <button type="button" id="pat-copy" aria-label="Copy the new token">Copy</button>
+          </div>
+        </div>
+        <p id="pat-none" hidden>You have no personal access token.</p>
+        <dl class="facts" id="pat-details" hidden>
+          <dt>Created</dt>
+          <dd id="pat-created"></dd>
+          <dt>Expires</dt>
+          <dd id="pat-expires"></dd>
+        </dl>
+        <div class="actions">
+          <button type="button" id="pat-create" hidden>Create personal access token</button>
+          <button type="button" class="danger" id="pat-revoke" hidden>Revoke</button>
+        </div>
+        <p id="pat-status" class="status" role="status" aria-live="polite"></p>
+      </section>
+      ${
+        isOwner(user)
+          ? html`<section class="panel" aria-labelledby="token-settings-title" id="token-settings">
+              <h2 id="token-settings-title">API tokens of ${user.active_organization_meta?.title ?? ''}</h2>
+              <p>Which kinds of token the members of your organization may use to call the API.</p>
+              <label class="check"
+                ><input type="checkbox" id="api-tokens-enabled" disabled /> Personal access tokens</label
+              >
+              <label class="check"
+                ><input type="checkbox" id="legacy-api-tokens-enabled" disabled /><span
+                  >Legacy tokens (<code>Authorization: Token</code>)</span
+                ></label
+              >
+              <div class="actions">
+                <button type="button" id="token-settings-save" disabled>Apply token settings</button>
+              </div>
+              <p id="token-settings-status" class="status" role="status" aria-live="polite"></p>
+            </section>`
+          : html``
+      }`,
   });
 }
+
+/** The organization's owner (whose email `active_organization_meta` shows) manages its token settings. */
+const isOwner = (user: AccountView): boolean =>
+  !!user.active_organization_meta?.email && user.active_organization_meta.email === user.email;

@@ -3,6 +3,7 @@ import {
   errorMessage,
   fitWithin,
   formatDateTime,
+  tokenTimes,
   initialsOf,
   inviteLinkUrl,
   pageFromQuery,
@@ -150,5 +151,17 @@ describe('pagination helpers', () => {
     expect(rangeLabel(1, 30, 45)).toBe('1–30 of 45');
     expect(rangeLabel(2, 30, 45)).toBe('31–45 of 45');
     expect(rangeLabel(1, 30, 0)).toBe('No people');
+  });
+
+  it('reads when a listed personal access token was created and expires from its claims', () => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const listed = `${part({ alg: 'EdDSA' })}.${part({ token_type: 'refresh', exp: 1_900_000_000, iat: 1_800_000_000, jti: 'x', user_id: 1 })}`;
+    expect(tokenTimes(listed)).toEqual({
+      createdAt: '2027-01-15T08:00:00.000Z',
+      expiresAt: '2030-03-17T17:46:40.000Z',
+    });
+    for (const bad of [null, '', 'abc', 'a.%%%', `${part({})}.${part({ iat: 'x' })}`]) {
+      expect(tokenTimes(bad)).toBeNull();
+    }
   });
 });

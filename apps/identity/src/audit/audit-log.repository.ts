@@ -15,7 +15,11 @@ export type AuditAction =
   | 'login.failed'
   | 'login.locked'
   | 'logout'
-  | 'token.reset';
+  | 'token.reset'
+  | 'pat.create'
+  | 'pat.revoke'
+  | 'pat.rotate'
+  | 'signing-key.rotate';
 
 /**
  * Who acted: the signed-in user the gateway named (`@Caller()`), 'admin' for a message that arrived

@@ -24,6 +24,7 @@ export function generateApiToken(): string {
 @Injectable()
 export class TokenCipher {
   private readonly digestKey: Buffer;
+  private readonly personalTokenDigestKey: Buffer;
   private readonly encryptionKey: Buffer;
 
   constructor(@Inject(IDENTITY_CONFIG) config: Pick<IdentityConfig, 'SECRET_KEY'>) {
@@ -31,6 +32,12 @@ export class TokenCipher {
       Buffer.from(hkdfSync('sha256', config.SECRET_KEY, 'labelhub-identity', info, 32));
     this.digestKey = derive('api-token/digest/v1');
     this.encryptionKey = derive('api-token/encryption/v1');
+    this.personalTokenDigestKey = derive('personal-access-token/digest/v1');
+  }
+
+  /** HMAC-SHA256 of a whole personal access token: how identity finds it, never storing it. */
+  personalTokenDigest(token: string): Buffer {
+    return createHmac('sha256', this.personalTokenDigestKey).update(token, 'utf8').digest();
   }
 
   digest(token: string): Buffer {

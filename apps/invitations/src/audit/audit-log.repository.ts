@@ -3,7 +3,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditRecord as Entry, recordAudit } from '@app/database';
 
 export type AuditAction =
-  'signup' | 'signup.refused' | 'invite.reset' | 'organization.update' | 'member.removed';
+  | 'signup'
+  | 'signup.refused'
+  | 'invite.reset'
+  | 'organization.update'
+  | 'organization.token-settings'
+  | 'member.removed';
 
 export type AuditRecord = Entry<AuditAction>;
 

@@ -26,6 +26,14 @@ export class OrganizationEntity {
   @Column({ type: 'varchar', length: 254, name: 'contact_info', nullable: true })
   contactInfo!: string | null;
 
+  /** Label Studio's `JWTSettings.api_tokens_enabled`: access tokens from personal access tokens work. */
+  @Column({ type: 'boolean', name: 'api_tokens_enabled', default: true })
+  apiTokensEnabled!: boolean;
+
+  /** Label Studio's `JWTSettings.legacy_api_tokens_enabled`: `Authorization: Token` works. */
+  @Column({ type: 'boolean', name: 'legacy_api_tokens_enabled', default: true })
+  legacyApiTokensEnabled!: boolean;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 

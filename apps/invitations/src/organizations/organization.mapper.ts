@@ -1,4 +1,4 @@
-import { OrganizationDto, OrganizationRefDto } from '@app/contracts';
+import { OrganizationDto, OrganizationRefDto, TokenSettingsDto } from '@app/contracts';
 import { OrganizationEntity } from './organization.entity';
 
 /** `active_organization_meta`: Label Studio shows an empty email once the owner is gone. */
@@ -17,5 +17,14 @@ export function toOrganizationDto(organization: OrganizationEntity, users: numbe
     contactInfo: organization.contactInfo,
     createdBy: organization.createdById,
     users,
+  };
+}
+
+/** Label Studio's `JWTSettings` of an organization. */
+export function toTokenSettings(organization: OrganizationEntity): TokenSettingsDto {
+  return {
+    organizationId: organization.id,
+    apiTokensEnabled: organization.apiTokensEnabled,
+    legacyApiTokensEnabled: organization.legacyApiTokensEnabled,
   };
 }

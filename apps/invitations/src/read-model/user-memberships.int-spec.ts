@@ -75,6 +75,7 @@ describe('invitations publishes the user-memberships read model', () => {
     const member = await memberOf(organizationId, MEMBER);
     await expect(reader.valueOf(MEMBER)).resolves.toEqual({
       activeOrganization: context.activeOrganization,
+      tokenSettings: { apiTokensEnabled: true, legacyApiTokensEnabled: true },
       memberships: [{ id: member.id, organizationId, createdAt: member.createdAt, deletedAt: null }],
     });
     expect(context.activeOrganization).toEqual({
@@ -149,6 +150,31 @@ describe('invitations publishes the user-memberships read model', () => {
     );
   });
 
+  it('token settings reach every user whose active organization it is; any active member may change them', async () => {
+    const changed = await client.request(
+      InvitationsSubjects.updateTokenSettings,
+      { legacyApiTokensEnabled: false },
+      { caller: MEMBER },
+    );
+    expect(changed).toEqual({ organizationId, apiTokensEnabled: true, legacyApiTokensEnabled: false });
+    for (const userId of [OWNER, MEMBER, OTHER_MEMBER]) {
+      await reader.valueOf(userId, (v) =>
+        expect(v.tokenSettings).toEqual({ apiTokensEnabled: true, legacyApiTokensEnabled: false }),
+      );
+    }
+    await expect(
+      client.request(InvitationsSubjects.getTokenSettings, {}, { caller: OWNER }),
+    ).resolves.toEqual(changed);
+    await client.request(
+      InvitationsSubjects.updateTokenSettings,
+      { legacyApiTokensEnabled: true },
+      { caller: OWNER },
+    );
+    await reader.valueOf(MEMBER, (v) =>
+      expect(v.tokenSettings).toEqual({ apiTokensEnabled: true, legacyApiTokensEnabled: true }),
+    );
+  });
+
   it("a deleted account's key goes; those in the organization it owned lose the owner's email", async () => {
     await publishEvent(
       identity,
@@ -207,6 +233,7 @@ describe('invitations publishes the user-memberships read model', () => {
     expect([...reader.values.keys()].map(Number).sort((a, b) => a - b)).toEqual(users.map((u) => u.user_id));
     expect(reader.get(30)).toEqual({
       activeOrganization: null,
+      tokenSettings: null,
       memberships: [expect.objectContaining({ organizationId, deletedAt: null })],
     });
   });

@@ -6,7 +6,7 @@ import { MembershipEntity } from '../memberships/membership.entity';
 import { RemovedUserEntity } from '../memberships/removed-user.entity';
 import { UserContextEntity } from '../memberships/user-context.entity';
 import { UserContextRepository } from '../memberships/user-context.repository';
-import { toOrganizationRef } from '../organizations/organization.mapper';
+import { toOrganizationRef, toTokenSettings } from '../organizations/organization.mapper';
 
 type UserMemberships = KvValueOf<typeof ReadModels.userMemberships>;
 
@@ -22,8 +22,8 @@ export async function recordMembershipsChanged(manager: EntityManager, userIds: 
 }
 
 /**
- * The users whose active organization is one of these: what they see of it (title, owner's email)
- * is in their value, so a change of the organization row changes theirs.
+ * The users whose active organization is one of these: what they see of it (title, owner's email,
+ * token settings) is in their value, so a change of the organization row changes theirs.
  */
 export async function usersWithActiveOrganization(
   manager: EntityManager,
@@ -70,6 +70,11 @@ export class UserMembershipsProjection
     const active = (await this.contexts.activeOrganizations([userId], manager)).get(userId) ?? null;
     return {
       activeOrganization: active ? toOrganizationRef(active) : null,
+      tokenSettings: active
+        ? (({ apiTokensEnabled, legacyApiTokensEnabled }) => ({ apiTokensEnabled, legacyApiTokensEnabled }))(
+            toTokenSettings(active),
+          )
+        : null,
       memberships: memberships.map((m) => ({
         id: m.id,
         organizationId: m.organizationId,

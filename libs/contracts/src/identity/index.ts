@@ -3,7 +3,7 @@ import { emptySchema, Empty, event, request, returns, stream } from '../contract
 import { clientIpSchema, idSchema, isoDateSchema, normalisedEmailSchema, userIdListSchema } from '../schemas';
 import { AccountDto, IsoDate } from '../users';
 
-export type AuthMethod = 'session' | 'token';
+export type AuthMethod = 'session' | 'token' | 'jwt';
 
 /** The authenticated caller as the gateway sees it. */
 export interface PrincipalDto {
@@ -30,6 +30,30 @@ export interface LoginReply {
 }
 export interface TokenReply {
   token: string;
+}
+/** A personal access token as its owner may see it again: never the signature. */
+export interface PersonalAccessTokenDto {
+  /** `header.payload` of the JWT (Label Studio's truncated token). */
+  token: string;
+  createdAt: IsoDate;
+  expiresAt: IsoDate;
+}
+export interface AccessTokenReply {
+  access: string;
+}
+export interface RefreshTokenReply {
+  refresh: string;
+}
+/** What the operator sees of a user's personal access tokens (never a token). */
+export interface PersonalAccessTokenStatusDto {
+  valid: number;
+  newestCreatedAt: IsoDate | null;
+  newestExpiresAt: IsoDate | null;
+}
+export interface SigningKeyRotationReply {
+  kid: string;
+  activeFrom: IsoDate;
+  retired: string[];
 }
 export interface ProvisionAccountReply {
   account: AccountDto;
@@ -90,6 +114,14 @@ const provisionAccountSchema = z.object({
 export type ProvisionAccountRequest = z.input<typeof provisionAccountSchema>;
 const setPasswordSchema = z.object({ userId: idSchema, password: z.string() });
 const setActiveSchema = z.object({ userId: idSchema, active: z.boolean() });
+
+/** A personal access token as a client sent it: any value, judged by identity (a bad one is refused, not a 400). */
+const refreshSchema = z.object({ refresh: z.unknown() });
+const operatorCreatePatSchema = z.object({
+  userId: idSchema,
+  /** Revoke the user's valid tokens first instead of refusing while one exists. */
+  replace: z.boolean().default(false),
+});
 
 const IDENTITY = ['identity'] as const;
 
@@ -180,6 +212,49 @@ export const IdentitySubjects = {
     from: ['gateway'],
     servedBy: 'identity',
   }),
+  // Personal access tokens (Label Studio's `/api/token/…`): the caller's own, named by the caller header.
+  listOwnPats: request({
+    subject: 'identity.pat.list.v1',
+    schema: emptySchema,
+    reply: returns<PersonalAccessTokenDto[]>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /** EXISTS while the caller has a valid one. */
+  createOwnPat: request({
+    subject: 'identity.pat.create.v1',
+    schema: emptySchema,
+    reply: returns<TokenReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /** The caller's own valid token is revoked and a new one made, in one transaction. */
+  rotateOwnPat: request({
+    subject: 'identity.pat.rotate.v1',
+    schema: refreshSchema,
+    reply: returns<RefreshTokenReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /**
+   * The full token revokes itself (possession is the proof, no caller needed); the truncated one
+   * (`header.payload`) only the caller's own. NOT_FOUND otherwise, and when already revoked.
+   */
+  revokePat: request({
+    subject: 'identity.pat.revoke.v1',
+    schema: refreshSchema,
+    reply: returns<Empty>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
+  /** A valid personal access token of an active user buys a short-lived access token. */
+  refreshAccess: request({
+    subject: 'identity.pat.refresh.v1',
+    schema: refreshSchema,
+    reply: returns<AccessTokenReply>(),
+    from: ['gateway'],
+    servedBy: 'identity',
+  }),
   /**
    * A member removed from their last organization may no longer sign in: invitations, which
    * decided the removal, deactivates them at once (its durable event does the same later).
@@ -241,6 +316,28 @@ export const IdentitySubjects = {
     subject: 'identity.operator.token.reset.v1',
     schema: userIdSchema,
     reply: returns<TokenReply>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  createPat: request({
+    subject: 'identity.operator.pat.create.v1',
+    schema: operatorCreatePatSchema,
+    reply: returns<TokenReply>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  patStatus: request({
+    subject: 'identity.operator.pat.status.v1',
+    schema: userIdSchema,
+    reply: returns<PersonalAccessTokenStatusDto>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  /** A new signing key for access tokens; the current one is retired and verifies until its tokens expire. */
+  rotateSigningKey: request({
+    subject: 'identity.operator.signing-key.rotate.v1',
+    schema: emptySchema,
+    reply: returns<SigningKeyRotationReply>(),
     from: ['admin'],
     servedBy: 'identity',
   }),

@@ -36,6 +36,12 @@ export interface OrganizationDto {
   /** Member user ids, soft-deleted included. */
   users: number[];
 }
+/** Label Studio's `JWTSettings` of the caller's active organization. */
+export interface TokenSettingsDto {
+  organizationId: number;
+  apiTokensEnabled: boolean;
+  legacyApiTokensEnabled: boolean;
+}
 export interface RemoveMemberReply {
   /** Non-deleted memberships the user still has; 0 means they may no longer sign in. */
   remainingActiveMemberships: number;
@@ -99,6 +105,11 @@ const inviteLinkSchema = z
 const operatorInviteLinkSchema = z.object({ organizationId: idSchema.optional() });
 
 const userIdSchema = z.object({ userId: idSchema });
+/** The switches to change; one left out keeps its value (the gateway parsed Label Studio's boolean words). */
+const updateTokenSettingsSchema = z.object({
+  apiTokensEnabled: z.boolean().optional(),
+  legacyApiTokensEnabled: z.boolean().optional(),
+});
 const organizationMemberSchema = z.object({ organizationId: idSchema, userId: idSchema });
 
 export const InvitationsSubjects = {
@@ -184,6 +195,23 @@ export const InvitationsSubjects = {
     subject: 'invitations.member.remove.v1',
     schema: organizationMemberSchema,
     reply: returns<RemoveMemberReply>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+
+  /** The caller's active organization's token settings (`GET /api/jwt/settings`). */
+  getTokenSettings: request({
+    subject: 'invitations.token-settings.get.v1',
+    schema: z.object({}).strict(),
+    reply: returns<TokenSettingsDto>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  /** Any member of the active organization may change them, as in Label Studio Community. */
+  updateTokenSettings: request({
+    subject: 'invitations.token-settings.update.v1',
+    schema: updateTokenSettingsSchema,
+    reply: returns<TokenSettingsDto>(),
     from: ['gateway'],
     servedBy: 'invitations',
   }),

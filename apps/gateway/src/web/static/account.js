@@ -1,8 +1,9 @@
 // Account & Settings: names and phone (PATCH /api/users/{id}/), the profile picture (previewed
 // here, scaled down in the browser when it is over the server's limit (512 x 512 unless configured), then POST /api/users/{id}/avatar/),
-// and the API token (shown, copied, reset).
+// the API token (shown, copied, reset), the personal access token (created and shown once, its
+// dates, revoked) and, for the organization's owner, which kinds of token its members may use.
 import { api, avatar, byId, copyFromInput, el, refreshNavigationAvatar, setStatus } from './common.js';
-import { AVATAR_MAX_SIDE, fitWithin } from './format.js';
+import { AVATAR_MAX_SIDE, fitWithin, formatDateTime, tokenTimes } from './format.js';
 
 const { userId } = byId('main').dataset;
 /** The limits the server applies (configurable), given by the page. */
@@ -228,3 +229,115 @@ tokenReset.addEventListener('click', async () => {
 });
 
 void loadToken();
+
+// ---- the personal access token ----
+
+const patNew = byId('pat-new');
+const patValue = byId('pat-value', HTMLInputElement);
+const patNone = byId('pat-none');
+const patDetails = byId('pat-details');
+const patCreate = byId('pat-create', HTMLButtonElement);
+const patRevoke = byId('pat-revoke', HTMLButtonElement);
+const patStatus = byId('pat-status');
+/** The listed (truncated) token: what revoking names; the whole token is never kept. */
+let listedPat = null;
+
+function showPat(listed) {
+  listedPat = listed?.token ?? null;
+  const times = listedPat ? tokenTimes(listedPat) : null;
+  patNone.hidden = !!listedPat;
+  patDetails.hidden = !listedPat;
+  patCreate.hidden = !!listedPat;
+  patRevoke.hidden = !listedPat;
+  byId('pat-created').textContent = times ? formatDateTime(times.createdAt) : '';
+  byId('pat-expires').textContent = times ? formatDateTime(times.expiresAt) : '';
+}
+
+async function loadPat() {
+  try {
+    const tokens = await api('GET', '/api/token/');
+    showPat(tokens.at(-1));
+  } catch (error) {
+    setStatus(patStatus, `The personal access token could not be loaded: ${error.message}`, 'error');
+  }
+}
+
+patCreate.addEventListener('click', async () => {
+  patCreate.disabled = true;
+  try {
+    const { token } = await api('POST', '/api/token/');
+    patValue.value = token;
+    patNew.hidden = false;
+    showPat({ token: token.split('.').slice(0, 2).join('.') });
+    setStatus(patStatus, 'Copy the token now: it is not shown again.', 'ok');
+    patValue.focus();
+    patValue.select();
+  } catch (error) {
+    setStatus(patStatus, `The token could not be created: ${error.message}`, 'error');
+    await loadPat();
+  } finally {
+    patCreate.disabled = false;
+  }
+});
+
+byId('pat-copy').addEventListener('click', async () => {
+  if (!patValue.value) return;
+  setStatus(patStatus, await copyFromInput(patValue), 'ok');
+});
+
+patRevoke.addEventListener('click', async () => {
+  if (!listedPat) return;
+  const sure = window.confirm(
+    'Revoke your personal access token? Clients using it can no longer get access tokens.',
+  );
+  if (!sure) return;
+  patRevoke.disabled = true;
+  try {
+    await api('POST', '/api/token/blacklist/', { refresh: listedPat });
+    patValue.value = '';
+    patNew.hidden = true;
+    showPat(null);
+    setStatus(patStatus, 'The token was revoked.', 'ok');
+    patCreate.focus();
+  } catch (error) {
+    setStatus(patStatus, `The token could not be revoked: ${error.message}`, 'error');
+  } finally {
+    patRevoke.disabled = false;
+  }
+});
+
+void loadPat();
+
+// ---- the organization's token settings (owner only: the section is there only for them) ----
+
+const settingsSection = document.getElementById('token-settings');
+if (settingsSection) {
+  const apiTokens = byId('api-tokens-enabled', HTMLInputElement);
+  const legacyTokens = byId('legacy-api-tokens-enabled', HTMLInputElement);
+  const saveSettings = byId('token-settings-save', HTMLButtonElement);
+  const settingsStatus = byId('token-settings-status');
+  const show = (settings) => {
+    apiTokens.checked = settings.api_tokens_enabled;
+    legacyTokens.checked = settings.legacy_api_tokens_enabled;
+    for (const control of [apiTokens, legacyTokens, saveSettings]) control.disabled = false;
+  };
+  api('GET', '/api/jwt/settings').then(show, (error) =>
+    setStatus(settingsStatus, `The token settings could not be loaded: ${error.message}`, 'error'),
+  );
+  saveSettings.addEventListener('click', async () => {
+    saveSettings.disabled = true;
+    try {
+      show(
+        await api('POST', '/api/jwt/settings', {
+          api_tokens_enabled: apiTokens.checked,
+          legacy_api_tokens_enabled: legacyTokens.checked,
+        }),
+      );
+      setStatus(settingsStatus, 'Token settings saved.', 'ok');
+    } catch (error) {
+      setStatus(settingsStatus, `The token settings were not saved: ${error.message}`, 'error');
+    } finally {
+      saveSettings.disabled = false;
+    }
+  });
+}

@@ -50,6 +50,26 @@ export function formatDateTime(iso) {
   return new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
+/**
+ * When a listed personal access token (`header.payload`, as `GET /api/token/` shows it) was
+ * created and when it expires, read from its claims; null when it cannot be read.
+ */
+export function tokenTimes(truncated) {
+  const payload = typeof truncated === 'string' ? truncated.split('.')[1] : undefined;
+  if (!payload || !/^[A-Za-z0-9_-]+$/.test(payload)) return null;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)));
+    if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
+    return {
+      createdAt: new Date(claims.iat * 1000).toISOString(),
+      expiresAt: new Date(claims.exp * 1000).toISOString(),
+    };
+  } catch {
+    return null;
+  }
+}
+
 /** "First Last", or an empty string when the person has not given a name. */
 export function displayName(user) {
   return [user?.first_name, user?.last_name]
