@@ -10,6 +10,7 @@ import { ResetPasswordCommand } from './commands/reset-password.command';
 import { ResetTokenCommand } from './commands/reset-token.command';
 import { ActivateUserCommand, DeactivateUserCommand } from './commands/set-active.commands';
 import { StartCommand } from './commands/start.command';
+import { UnlockUserCommand } from './commands/unlock-user.command';
 import { UserCommand } from './commands/user.command';
 import { ADMIN_CONFIG, AdminConfig, STACK_ENVIRONMENT, stackEnvironment } from './config';
 import { InviteLinkUseCase } from './invite-links/invite-link.usecase';
@@ -21,6 +22,7 @@ import { ListUsersUseCase } from './users/list-users.usecase';
 import { ResetPasswordUseCase } from './users/reset-password.usecase';
 import { ResetUserTokenUseCase } from './users/reset-user-token.usecase';
 import { SetUserActiveUseCase } from './users/set-user-active.usecase';
+import { UnlockUserUseCase } from './users/unlock-user.usecase';
 import { UserInfoUseCase } from './users/user-info.usecase';
 
 export const PROGRAM_NAME = 'label-studio';
@@ -51,6 +53,7 @@ export const ADMIN_COMMANDS = [
   ResetTokenCommand,
   InviteLinkCommand,
   LabelingEventCommand,
+  UnlockUserCommand,
 ];
 
 /** The CLI: commands (thin), use-cases that talk to the services over NATS, and the terminal. */
@@ -65,6 +68,7 @@ export function adminModule(config: AdminConfig, streams: TerminalStreams): Type
       AdminBus,
       FindUser,
       UserInfoUseCase,
+      UnlockUserUseCase,
       ResetPasswordUseCase,
       CreateUserUseCase,
       SetUserActiveUseCase,

@@ -33,11 +33,13 @@ import { AuthenticateTokenUseCase } from './auth/authenticate-token.usecase';
 import { LoginAttempt } from './auth/login-attempt.entity';
 import { LoginThrottleRepository } from './auth/login-throttle.repository';
 import { LoginUseCase } from './auth/login.usecase';
+import { UnlockAccountUseCase } from './auth/unlock-account.usecase';
 import { PasswordHasher } from './auth/password-hasher';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
+import { LoginDelays1796200000000 } from './migrations/1796200000000-login-delays';
 import { AuthUserProjection } from './read-model/auth-user.projection';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
 import { LogoutUseCase } from './sessions/logout.usecase';
@@ -55,7 +57,7 @@ import { TokensHandler } from './tokens/tokens.handler';
 
 export const IDENTITY_ENTITIES = [Account, ApiToken, WebSession, LoginAttempt, AuditEntry, OutboxMessage];
 /** In order; never edit one once merged, add a new one. */
-export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186];
+export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186, LoginDelays1796200000000];
 
 /** The identity service, built from a validated configuration (tests pass their own). */
 @Module({})
@@ -108,6 +110,7 @@ export class IdentityModule {
         UpdateAccountUseCase,
         DeleteAccountUseCase,
         LoginUseCase,
+        UnlockAccountUseCase,
         AuthenticateTokenUseCase,
         AuthenticateSessionUseCase,
         LogoutUseCase,

@@ -9,3 +9,4 @@ export * from './schemas';
 export * from './registry';
 export * from './permissions';
 export * from './read-models';
+export * from './client-group';

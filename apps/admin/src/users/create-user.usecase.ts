@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AccountDto, IdentitySubjects, InvitationsSubjects, ProfilesSubjects } from '@app/contracts';
+import {
+  AccountDto,
+  chosenTokenWarning,
+  IdentitySubjects,
+  InvitationsSubjects,
+  ProfilesSubjects,
+} from '@app/contracts';
 import { AdminBus } from '../bus/admin-bus';
 import { Terminal } from '../cli/terminal';
 import { refusal } from './find-user';
@@ -41,6 +47,8 @@ export class CreateUserUseCase {
     }
     await this.complete(reply.account);
     this.terminal.out(`User ${reply.account.email} created`);
+    const warning = chosenTokenWarning(input.token);
+    if (warning) this.terminal.err(warning);
   }
 
   /**
