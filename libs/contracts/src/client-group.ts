@@ -16,7 +16,9 @@ export function clientGroup(address: string | undefined): string {
   const right = tail ? tail.split(':') : [];
   // An embedded IPv4 tail counts as two groups, but only the first four groups matter here.
   const missing = 8 - left.length - right.length;
-  const groups = bare.includes('::') ? [...left, ...Array<string>(Math.max(missing, 0)).fill('0'), ...right] : left;
+  const groups = bare.includes('::')
+    ? [...left, ...Array<string>(Math.max(missing, 0)).fill('0'), ...right]
+    : left;
   return `${groups
     .slice(0, 4)
     .map((group) => group.replace(/^0+(?=.)/, ''))

@@ -10,3 +10,4 @@ export * from './registry';
 export * from './permissions';
 export * from './read-models';
 export * from './client-group';
+export * from './throttle';
