@@ -1,5 +1,11 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AccountDto, Empty, IdentitySubjects, ProvisionAccountReply, UnlockAccountReply } from '@app/contracts';
+import {
+  AccountDto,
+  Empty,
+  IdentitySubjects,
+  ProvisionAccountReply,
+  UnlockAccountReply,
+} from '@app/contracts';
 import { BusController, parseRequest } from '@app/bus';
 import { UnlockAccountUseCase } from '../auth/unlock-account.usecase';
 import { FindAccountUseCase } from './find-account.usecase';

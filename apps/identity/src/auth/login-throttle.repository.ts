@@ -47,8 +47,9 @@ export class LoginThrottleRepository {
     const blockFrom = (count: string, start: string) => `(CASE $2::text
         WHEN 'delay' THEN now() + make_interval(secs => LEAST($5::int, power(2, LEAST(${count} - $3, 30))::int))
         ELSE ${start} + ${win} END)`;
-    const rows: { refused: boolean; began_block: boolean; retry_after: number }[] = await this.dataSource.query(
-      `INSERT INTO login_attempt AS l (key, window_start, attempts, blocked_until, refused, began_block)
+    const rows: { refused: boolean; began_block: boolean; retry_after: number }[] =
+      await this.dataSource.query(
+        `INSERT INTO login_attempt AS l (key, window_start, attempts, blocked_until, refused, began_block)
        VALUES ($1, now(), 1, CASE WHEN 1 >= $3 THEN ${blockFrom('1', 'now()')} END, false, 1 >= $3)
        ON CONFLICT (key) DO UPDATE SET
          refused = ${blocked},
@@ -59,8 +60,8 @@ export class LoginThrottleRepository {
          window_start = ${windowStart}
        RETURNING refused, began_block,
          COALESCE(GREATEST(1, CEIL(EXTRACT(EPOCH FROM (blocked_until - now()))))::int, 0) AS retry_after`,
-      [key, rule.kind, rule.limit, rule.windowSeconds, maxDelay],
-    );
+        [key, rule.kind, rule.limit, rule.windowSeconds, maxDelay],
+      );
     const row = rows[0];
     return { allowed: !row.refused, beganBlock: row.began_block, retryAfter: row.retry_after };
   }

@@ -72,10 +72,16 @@ export class LoginUseCase {
       // Only while the hash is still the one just verified: a password change that committed
       // meanwhile wins and this login fails; one that commits after this transaction waits for the
       // row lock taken here and then ends the session opened here with every other.
-      const current = await this.accounts.recordVerifiedLogin(manager, found.id, verifiedHash as string, rehashed);
+      const current = await this.accounts.recordVerifiedLogin(
+        manager,
+        found.id,
+        verifiedHash as string,
+        rehashed,
+      );
       if (!current) return null;
       await this.throttle.reset(reservation.pairKey, manager);
-      if (reservation.clientKey) await this.throttle.release(reservation.clientKey, this.clientRule().limit, manager);
+      if (reservation.clientKey)
+        await this.throttle.release(reservation.clientKey, this.clientRule().limit, manager);
       const opened = await this.sessions.open(manager, found.id, input.persistent);
       await recordAuthChange(manager, found.id);
       await recordEvent(manager, IdentityEvents.userLoggedIn, {
