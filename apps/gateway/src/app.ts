@@ -8,6 +8,8 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { acceptCorrelationId, requestScope } from '@app/logging';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
+import { noStoreByDefault } from './http/no-store.middleware';
+import { parseMultipartFields, refuseUnsupportedMedia } from './http/strict-input';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
@@ -75,10 +77,13 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
     if (NO_INDEX.test(req.path)) res.append('X-Robots-Tag', 'noindex, nofollow');
     next();
   });
+  app.use(noStoreByDefault);
   app.use(refuseTrailingSlash);
+  app.use(refuseUnsupportedMedia);
   app.use(cookieParser());
   // Bodies are capped while reading: an oversized request is refused before it is buffered.
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
+  app.use(parseMultipartFields(config.bodyLimitBytes));
   return app;
 }

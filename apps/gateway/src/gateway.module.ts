@@ -23,6 +23,7 @@ import { StaticAssets } from './web/static-assets';
 import { StaticAssetsController } from './web/static-assets.controller';
 import { WebController } from './web/web.controller';
 import { WebSession } from './web/web-session';
+import { EdgeThrottle } from './throttle/edge-throttle';
 
 @Module({})
 export class GatewayModule {
@@ -45,6 +46,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         GatewayReadModel,
         Authenticator,
+        EdgeThrottle,
         AuthGuard,
         ActivityRecorder,
         UserDirectory,

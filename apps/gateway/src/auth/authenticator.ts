@@ -5,6 +5,7 @@ import { BusClient, BusError } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
 import { ApiError } from '../errors/api-error';
+import { EdgeThrottle } from '../throttle/edge-throttle';
 
 export const SESSION_COOKIE = 'sessionid';
 
@@ -34,6 +35,7 @@ export class Authenticator {
   constructor(
     private readonly bus: BusClient,
     private readonly model: GatewayReadModel,
+    private readonly throttle: EdgeThrottle,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -52,7 +54,7 @@ export class Authenticator {
             'Authentication token no longer valid: legacy token authentication has been disabled for this organization',
           );
         }
-        return { principal: await this.byToken(parts[1]) };
+        return { principal: await this.byToken(parts[1], req.ip) };
       }
       // `Bearer` personal access tokens are not served by this gateway: like Label Studio with an
       // unusable JWT, the request goes on to the session check.
@@ -82,14 +84,32 @@ export class Authenticator {
     return typeof header === 'string' ? header : undefined;
   }
 
-  private async byToken(key: string): Promise<PrincipalDto> {
-    if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw unauthorized('Invalid token.');
-    const known = this.model.byToken(key);
-    if (known.kind === 'valid') return known.principal;
+  /**
+   * A token the read model knows is answered from memory, with no other work. Anything else is a
+   * possible guess: refused at once (429) when this client's failures reached their limit, and
+   * counted when it fails, so guessing from one address stops while its genuine users go on.
+   */
+  private async byToken(key: string, clientIp: string | undefined): Promise<PrincipalDto> {
+    const known = /^[\x21-\x7e]{1,256}$/.test(key) ? this.model.byToken(key) : null;
+    if (known?.kind === 'valid') return known.principal;
+    const client = EdgeThrottle.clientOf(clientIp);
+    await this.throttle.check('tokenFailure', client);
     // DRF TokenAuthentication's messages, as identity gives them.
-    if (known.kind === 'refused') {
-      throw unauthorized(known.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+    let failure: ApiError | undefined;
+    if (!known) failure = unauthorized('Invalid token.');
+    else if (known.kind === 'refused') {
+      failure = unauthorized(known.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
     }
-    return this.bus.request(IdentitySubjects.authenticateToken, { key });
+    if (!failure) {
+      try {
+        return await this.bus.request(IdentitySubjects.authenticateToken, { key });
+      } catch (error) {
+        if (!(error instanceof BusError) || error.code !== ErrorCode.Unauthenticated) throw error;
+        await this.throttle.fail('tokenFailure', client);
+        throw error;
+      }
+    }
+    await this.throttle.fail('tokenFailure', client);
+    throw failure;
   }
 }

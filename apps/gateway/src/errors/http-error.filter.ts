@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { Request, Response } from 'express';
 import { BusError } from '@app/bus';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
+import { allowedMethods } from '../http/method-not-allowed';
 import { ApiError, toApiError } from './api-error';
 
 export const API_VERSION = '1.20.0';
@@ -75,7 +76,21 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
-    const error = toApiErrorFromUnknown(exception, this.logger);
+    let error = toApiErrorFromUnknown(exception, this.logger);
+    // No route matched: a path served for other methods answers 405 with them, not 404.
+    if (error.status === 404 && !(exception instanceof ApiError)) {
+      const allow = allowedMethods(req);
+      if (allow.length && req.method === 'OPTIONS') {
+        res.setHeader('Allow', allow.join(', '));
+        res.status(204).end();
+        return;
+      }
+      if (allow.length) {
+        error = new ApiError(405, `Method "${req.method.slice(0, 20)}" not allowed.`, undefined, {
+          Allow: allow.join(', '),
+        });
+      }
+    }
     if (res.headersSent) {
       res.end();
       return;

@@ -1,0 +1,32 @@
+import { Request } from 'express';
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/**
+ * The methods the gateway serves at a path (HEAD with GET, as Express does), read from the
+ * router itself so it can never disagree with the routes. Asked only for a request that matched
+ * no route, so a served request pays nothing for it.
+ */
+export function allowedMethods(req: Request): string[] {
+  const router = (req.app as unknown as { router?: { stack?: RouteLayer[] } }).router;
+  const methods = new Set<string>();
+  for (const layer of router?.stack ?? []) {
+    if (!layer.route) continue;
+    let matches = false;
+    try {
+      matches = layer.match(req.path);
+    } catch {
+      matches = false;
+    }
+    if (!matches) continue;
+    for (const [method, served] of Object.entries(layer.route.methods)) {
+      if (served && method !== '_all') methods.add(method.toUpperCase());
+    }
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
+  return methods.size > 1 ? [...methods].sort() : [];
+}
