@@ -59,7 +59,8 @@ export class LoginThrottleRepository {
          attempts = ${attempts},
          window_start = ${windowStart}
        RETURNING refused, began_block,
-         COALESCE(GREATEST(1, CEIL(EXTRACT(EPOCH FROM (blocked_until - now()))))::int, 0) AS retry_after`,
+         -- The clock now, not at the start: this statement may have waited for the row.
+         COALESCE(GREATEST(1, CEIL(EXTRACT(EPOCH FROM (blocked_until - clock_timestamp()))))::int, 0) AS retry_after`,
         [key, rule.kind, rule.limit, rule.windowSeconds, maxDelay],
       );
     const row = rows[0];
