@@ -39,7 +39,8 @@ export const identityConfigSchema = z
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
     LOGIN_MAX_ATTEMPTS_PER_CLIENT: positiveInt(100),
     LOGIN_WINDOW_SECONDS: positiveInt(300),
-    /** The longest delay growing login delays reach (they double from one second). */
+    /** Growing login delays: the first, after the limit is reached; each failure after doubles it, up to the longest. */
+    LOGIN_FIRST_DELAY_SECONDS: positiveInt(1),
     LOGIN_MAX_DELAY_SECONDS: positiveInt(900),
     ...bootstrapVariables,
   })

@@ -83,7 +83,9 @@ export class AvatarsController {
     await this.throttle.hit('avatarUpload', `user:${caller.userId}`);
     // Other body types were refused with a 415 before this (http/strict-input.ts).
     const file = await readUpload(req, res);
-    if (!file || file.size === 0) {
+    // An empty file is no image: refused like any unreadable one, and nothing changes.
+    if (file && file.size === 0) throw new ApiError(400, AvatarFiles.unreadableMessage);
+    if (!file) {
       // Label Studio's quirk: a request without a file clears the avatar.
       await this.bus.request(
         ProfilesSubjects.clearAvatar,

@@ -1,5 +1,8 @@
 import { Request } from 'express';
 
+/** More methods than any endpoint serves: the route is `app.all` middleware. */
+const EVERY_METHOD_THRESHOLD = 8;
+
 interface RouteLayer {
   route?: { methods: Record<string, boolean> };
   match(path: string): boolean;
@@ -22,9 +25,12 @@ export function allowedMethods(req: Request): string[] {
       matches = false;
     }
     if (!matches) continue;
-    for (const [method, served] of Object.entries(layer.route.methods)) {
-      if (served && method !== '_all') methods.add(method.toUpperCase());
-    }
+    const served = Object.entries(layer.route.methods)
+      .filter(([method, on]) => on && method !== '_all')
+      .map(([method]) => method.toUpperCase());
+    // Middleware mounted for every method (`app.all`, as Nest mounts route middleware) is no endpoint.
+    if (served.length > EVERY_METHOD_THRESHOLD) continue;
+    for (const method of served) methods.add(method);
   }
   if (methods.has('GET')) methods.add('HEAD');
   methods.add('OPTIONS');

@@ -6,11 +6,17 @@ export type ThrottleRule =
   /** Until the window ends (a client address: its own failures across every account). */
   | { kind: 'window'; limit: number; windowSeconds: number }
   /**
-   * For 1, 2, 4 … seconds (at most `maxDelaySeconds`) after each further failure: an account from
+   * For d, 2d, 4d … seconds (d = `firstDelaySeconds`, at most `maxDelaySeconds`) after each further failure: an account from
    * one client. Growing delays slow guessing to nothing without locking the owner out for long,
    * and the counter is forgotten after `windowSeconds` of quiet once the delay has passed.
    */
-  | { kind: 'delay'; limit: number; windowSeconds: number; maxDelaySeconds: number };
+  | {
+      kind: 'delay';
+      limit: number;
+      windowSeconds: number;
+      firstDelaySeconds: number;
+      maxDelaySeconds: number;
+    };
 
 export interface AttemptCount {
   /** Whether this attempt may be checked against the password. */
@@ -34,7 +40,8 @@ export class LoginThrottleRepository {
    */
   async reserve(key: string, rule: ThrottleRule): Promise<AttemptCount> {
     const maxDelay = rule.kind === 'delay' ? rule.maxDelaySeconds : 0;
-    // $2 kind, $3 limit, $4 window seconds, $5 longest delay. Every SET expression reads the row
+    const firstDelay = rule.kind === 'delay' ? rule.firstDelaySeconds : 0;
+    // $2 kind, $3 limit, $4 window seconds, $5 longest delay, $6 first delay. Every SET expression reads the row
     // as it was, so the new values are spelled out from the old ones.
     const win = 'make_interval(secs => $4)';
     const blocked = '(l.blocked_until IS NOT NULL AND l.blocked_until > now())';
@@ -45,7 +52,7 @@ export class LoginThrottleRepository {
     const windowStart = `(CASE WHEN ${blocked} THEN l.window_start
         WHEN ${stale} OR $2::text = 'delay' THEN now() ELSE l.window_start END)`;
     const blockFrom = (count: string, start: string) => `(CASE $2::text
-        WHEN 'delay' THEN now() + make_interval(secs => LEAST($5::int, power(2, LEAST(${count} - $3, 30))::int))
+        WHEN 'delay' THEN now() + make_interval(secs => LEAST($5::bigint, $6::bigint * power(2, LEAST(${count} - $3, 30))::bigint))
         ELSE ${start} + ${win} END)`;
     const rows: { refused: boolean; began_block: boolean; retry_after: number }[] =
       await this.dataSource.query(
@@ -61,7 +68,7 @@ export class LoginThrottleRepository {
        RETURNING refused, began_block,
          -- The clock now, not at the start: this statement may have waited for the row.
          COALESCE(GREATEST(1, CEIL(EXTRACT(EPOCH FROM (blocked_until - clock_timestamp()))))::int, 0) AS retry_after`,
-        [key, rule.kind, rule.limit, rule.windowSeconds, maxDelay],
+        [key, rule.kind, rule.limit, rule.windowSeconds, maxDelay, firstDelay],
       );
     const row = rows[0];
     return { allowed: !row.refused, beganBlock: row.began_block, retryAfter: row.retry_after };

@@ -178,6 +178,7 @@ export class LoginUseCase {
       kind: 'delay',
       limit: this.config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
       windowSeconds: this.config.LOGIN_WINDOW_SECONDS,
+      firstDelaySeconds: this.config.LOGIN_FIRST_DELAY_SECONDS,
       maxDelaySeconds: this.config.LOGIN_MAX_DELAY_SECONDS,
     });
     if (!count.allowed) {
