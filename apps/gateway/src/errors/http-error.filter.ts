@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { Request, Response } from 'express';
 import { BusError } from '@app/bus';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
@@ -68,6 +75,10 @@ export function envelope(error: ApiError) {
   };
 }
 
+/** Nest's answer when no route matched the method and path (a handler's 404 is an ApiError or BusError). */
+const isRouteMiss = (exception: unknown): boolean =>
+  exception instanceof NotFoundException && /^Cannot [A-Z-]+ /.test(exception.message);
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
@@ -78,7 +89,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     let error = toApiErrorFromUnknown(exception, this.logger);
     // No route matched: a path served for other methods answers 405 with them, not 404.
-    if (error.status === 404 && !(exception instanceof ApiError)) {
+    if (isRouteMiss(exception)) {
       const allow = allowedMethods(req);
       if (allow.length && req.method === 'OPTIONS') {
         res.setHeader('Allow', allow.join(', '));
