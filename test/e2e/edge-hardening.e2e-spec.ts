@@ -375,6 +375,40 @@ describe('the edge: cross-site requests, caching, strict input, secrets (default
       ]);
     });
 
+    it('audits profile, hotkey, avatar and token changes with the acting user, never the values', async () => {
+      const hotkeys = await fetch(`${sut.baseUrl}/api/current-user/hotkeys`, {
+        method: 'PATCH',
+        headers: { ...tokenHeaders(token), 'content-type': 'application/json' },
+        body: JSON.stringify({ custom_hotkeys: { 'editor:save': { key: 'ctrl+s' } } }),
+      });
+      expect(hotkeys.status).toBe(200);
+      const entries = await sut.query<{
+        action: string;
+        actor: string;
+        subject_user_id: number;
+        details: object;
+      }>('profiles', 'SELECT action, actor, subject_user_id, details FROM audit_log ORDER BY id');
+      const actions = new Set(entries.map((e) => e.action));
+      expect([...actions].sort()).toEqual(['avatar.set', 'hotkeys.update', 'profile.update']);
+      for (const entry of entries) {
+        expect(entry).toMatchObject({ actor: String(me.id), subject_user_id: me.id });
+      }
+      expect(entries).toContainEqual(
+        expect.objectContaining({ action: 'profile.update', details: { fields: 'firstName' } }),
+      );
+      expect(entries).toContainEqual(
+        expect.objectContaining({ action: 'hotkeys.update', details: { fields: 'customHotkeys' } }),
+      );
+      // Names, hotkeys and files are not kept in the trail.
+      expect(JSON.stringify(entries)).not.toMatch(/Ann|Lee|Multi|ctrl\+s|\.png/);
+      const resets = await sut.query<{ actor: string; details: object }>(
+        'identity',
+        `SELECT actor, details FROM audit_log WHERE action = 'token.reset'`,
+      );
+      expect(resets).toEqual([expect.objectContaining({ actor: String(me.id) })]);
+      expect(JSON.stringify(resets)).not.toContain(token);
+    });
+
     it('carries the expiry the database set to the cookie', async () => {
       const visitor = new TestBrowser(sut.baseUrl);
       const login = await visitor.login('owner@example.com', PASSWORD);
