@@ -54,7 +54,6 @@ const schema = z
     TOKEN_FAILURES_MAX_PER_CLIENT: positiveInt(100),
     INVITE_FAILURES_MAX_PER_CLIENT: positiveInt(20),
     AVATAR_UPLOADS_MAX_PER_USER: positiveInt(30),
-    SESSION_MAX_AGE_SECONDS: positiveInt(14 * 24 * 3600),
     /** How often coalesced last-activity times are sent to profiles. */
     ACTIVITY_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
     /**
@@ -80,7 +79,6 @@ const schema = z
       inviteGuess: { limit: env.INVITE_FAILURES_MAX_PER_CLIENT, windowSeconds: env.THROTTLE_WINDOW_SECONDS },
       avatarUpload: { limit: env.AVATAR_UPLOADS_MAX_PER_USER, windowSeconds: env.THROTTLE_WINDOW_SECONDS },
     },
-    sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
     activityFlushMs: env.ACTIVITY_FLUSH_MS,
     readModelMaxStaleMs: env.READ_MODEL_MAX_STALE_MS,
   }));
