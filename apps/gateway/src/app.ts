@@ -6,11 +6,15 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { acceptCorrelationId, requestScope } from '@app/logging';
+import { startMetrics } from '@app/metrics';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
+import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { noStoreByDefault } from './http/no-store.middleware';
 import { parseMultipartFields, refuseUnsupportedMedia } from './http/strict-input';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
+import { API_VERSION } from './errors/http-error.filter';
+import { OpenApiDocument } from './openapi/openapi-document';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
 
@@ -36,6 +40,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  startMetrics('gateway');
+  app.use(recordHttpMetrics);
 
   app.use(
     helmet({
@@ -62,6 +68,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
         },
       },
       crossOriginEmbedderPolicy: false,
+      // Django's default. Helmet's `no-referrer` would make browsers send `Origin: null` with the
+      // site's own form posts, which the origin check then refuses; `same-origin` still sends no
+      // address to any other site.
+      referrerPolicy: { policy: 'same-origin' },
       // Only meaningful behind TLS, which is also when cookies are marked Secure.
       strictTransportSecurity: config.cookieSecure,
     }),
@@ -85,5 +95,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
   app.use(parseMultipartFields(config.bodyLimitBytes));
+  app.get(OpenApiDocument).build(app, API_VERSION);
   return app;
 }

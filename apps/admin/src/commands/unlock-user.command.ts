@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { Terminal } from '../cli/terminal';
 import { UnlockUserUseCase } from '../users/unlock-user.usecase';
-import { USERNAME_HELP } from './options';
+import { JSON_OPTION, USERNAME_HELP } from './options';
 
 @Command({
   name: 'unlock_user',
@@ -8,16 +9,25 @@ import { USERNAME_HELP } from './options';
   description: 'Clear the login delays failed logins put on a user, from every client',
 })
 export class UnlockUserCommand extends CommandRunner {
-  constructor(private readonly unlock: UnlockUserUseCase) {
+  constructor(
+    private readonly unlock: UnlockUserUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
-  async run(_params: string[], options: { username: string }): Promise<void> {
+  async run(_params: string[], options: { username: string; json?: boolean }): Promise<void> {
+    this.terminal.printJson(options.json === true);
     await this.unlock.execute(options.username);
   }
 
   @Option({ flags: '--username <email>', description: USERNAME_HELP, required: true })
   parseUsername(value: string): string {
     return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }

@@ -22,8 +22,9 @@ export class UnlockUserUseCase {
     } catch (error) {
       throw refusal(error);
     }
-    this.terminal.out(
+    this.terminal.result(
       cleared > 0 ? `User ${username} unlocked` : `User ${username} has no login delays to clear`,
+      { email: username, unlocked: cleared > 0 },
     );
   }
 }
