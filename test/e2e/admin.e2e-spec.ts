@@ -80,7 +80,7 @@ describe('label-studio: the admin commands against the running system', () => {
     fetch(`${sut.baseUrl}/api/current-user/whoami`, { headers: tokenHeaders(token) });
 
   const OWNER = 'owner@example.com';
-  const OWNER_TOKEN = `owner-${randomBytes(6).toString('hex')}`;
+  const OWNER_TOKEN = `owner-${randomBytes(10).toString('hex')}`;
 
   beforeAll(async () => {
     sut = await startTestStack();

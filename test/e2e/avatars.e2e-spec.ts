@@ -181,6 +181,7 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
       async () => form('GIF89a/*<script>alert(1)</script>*/', 'x.gif', 'image/gif'),
       "Can't read image, try another one",
     ],
+    ['an empty file', async () => form(Buffer.alloc(0)), "Can't read image, try another one"],
     [
       'a truncated PNG',
       async () => form((await png(100, 100)).subarray(0, 60)),

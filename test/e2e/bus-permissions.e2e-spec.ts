@@ -110,7 +110,8 @@ describe('the bus: identities and least privilege, from the contracts', () => {
         ...sut.stack.appEnvironment(app),
         NATS_NKEY_SEED_FILE: '',
         PORT: port,
-        HEALTH_PORT: port,
+        // The gateway listens on both (HTTP and its health and metrics port); identity on the second.
+        HEALTH_PORT: app === 'gateway' ? String(await freePort()) : port,
       };
       const missing = await runApp(app, { ...base, NATS_NKEY_SEED: '' });
       expect(missing.code).toBe(1);

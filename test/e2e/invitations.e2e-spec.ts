@@ -287,15 +287,27 @@ describe('invitation links, signup restriction, organizations and people', () =>
           email: 'owner@example.com',
         });
 
-        const tokenChange = await owner.api('PATCH', `/api/organizations/${organizationId}`, {
+        // A chosen link must be as hard to guess as a generated one: 22 URL-safe characters.
+        const weak = await owner.api('PATCH', `/api/organizations/${organizationId}`, {
           token: 'our-own-link',
+          title: 'Not saved',
+        });
+        expect(weak.status).toBe(400);
+        expect(await readJson(weak)).toMatchObject({
+          validation_errors: {
+            token: ['Ensure this field has at least 22 characters, each a letter, a digit, "-" or "_".'],
+          },
+        });
+        expect((await signup(sut, 'weak@example.com', '?token=our-own-link')).status).toBe(403);
+        const tokenChange = await owner.api('PATCH', `/api/organizations/${organizationId}`, {
+          token: 'our-own-link-of-22-chars',
         });
         expect(tokenChange.status).toBe(200);
         expect(await inviteOf(owner)).toEqual({
-          token: 'our-own-link',
-          invite_url: '/user/signup/?token=our-own-link',
+          token: 'our-own-link-of-22-chars',
+          invite_url: '/user/signup/?token=our-own-link-of-22-chars',
         });
-        expect((await signup(sut, 'fay@example.com', '?token=our-own-link')).status).toBe(302);
+        expect((await signup(sut, 'fay@example.com', '?token=our-own-link-of-22-chars')).status).toBe(302);
       });
 
       it('refuses bad input with field errors; PUT needs a title; DELETE is not allowed', async () => {

@@ -102,6 +102,7 @@ describe('the gateway read model, across two replicas', () => {
     const cookie = { cookie: user.cookie };
     await eventually(async () => ((await status(b, cookie)) === 200 ? true : undefined));
     await user.browser.get('/logout');
+    expect((await user.browser.postForm('/logout', {})).status).toBe(302);
     expect(await status(a, cookie)).toBe(401);
     await eventually(async () => ((await status(b, cookie)) === 401 ? true : undefined));
   });

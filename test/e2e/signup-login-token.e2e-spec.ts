@@ -132,7 +132,13 @@ describe('signup → login → token, through the gateway and the bus', () => {
     expect((await owner.get('/api/users')).status).toBe(200);
 
     const oldSession = bob.cookies.get('sessionid');
-    const out = await bob.get('/logout');
+    // GET /logout only asks (a link elsewhere cannot log anyone out); the page's button POSTs.
+    const ask = await bob.get('/logout');
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain('<form method="post" action="/logout">');
+    expect(bob.cookies.get('sessionid')).toBe(oldSession);
+    expect((await bob.get('/api/current-user/whoami')).status).toBe(200);
+    const out = await bob.postForm('/logout', {});
     expect(out.status).toBe(302);
     expect(bob.cookies.get('sessionid')).toBeUndefined();
     const replay = await fetch(`${sut.baseUrl}/api/current-user/whoami`, {

@@ -499,7 +499,7 @@ describe('the web UI in a real browser', () => {
     it('logs out from the user menu, and logging in again returns to the page asked for', async () => {
       const { page } = ann;
       await page.getByLabel('User menu').click();
-      await page.getByRole('link', { name: 'Log out' }).click();
+      await page.getByRole('button', { name: 'Log out' }).click();
       await page.waitForURL('**/user/login/**');
       await page.goto('/user/account/');
       expect(new URL(page.url()).searchParams.get('next')).toBe('/user/account/');

@@ -14,6 +14,7 @@ import { CreatePatCommand, RotateSigningKeyCommand } from './commands/personal-t
 import { ResetTokenCommand } from './commands/reset-token.command';
 import { ActivateUserCommand, DeactivateUserCommand } from './commands/set-active.commands';
 import { StartCommand } from './commands/start.command';
+import { UnlockUserCommand } from './commands/unlock-user.command';
 import { UserCommand } from './commands/user.command';
 import { ADMIN_CONFIG, AdminConfig, checkoutOf, STACK_ENVIRONMENT, stackEnvironment } from './config';
 import { InviteLinkUseCase } from './invite-links/invite-link.usecase';
@@ -27,6 +28,7 @@ import { ListUsersUseCase } from './users/list-users.usecase';
 import { ResetPasswordUseCase } from './users/reset-password.usecase';
 import { ResetUserTokenUseCase } from './users/reset-user-token.usecase';
 import { SetUserActiveUseCase } from './users/set-user-active.usecase';
+import { UnlockUserUseCase } from './users/unlock-user.usecase';
 import { UserInfoUseCase } from './users/user-info.usecase';
 
 export const PROGRAM_NAME = 'label-studio';
@@ -78,6 +80,7 @@ export const ADMIN_COMMANDS = [
   RotateSigningKeyCommand,
   InviteLinkCommand,
   LabelingEventCommand,
+  UnlockUserCommand,
 ];
 
 /** The CLI: commands (thin), use-cases that talk to the services over NATS, and the terminal. */
@@ -92,6 +95,7 @@ export function adminModule(config: AdminConfig, streams: TerminalStreams): Type
       AdminBus,
       FindUser,
       UserInfoUseCase,
+      UnlockUserUseCase,
       ResetPasswordUseCase,
       CreateUserUseCase,
       SetUserActiveUseCase,

@@ -12,7 +12,9 @@ import { GatewayModule } from './gateway.module';
 import { Authenticator } from './auth/authenticator';
 import { answerBeforeRouting } from './http/before-routing';
 import { recordHttpMetrics } from './http/http-metrics.middleware';
+import { noStoreByDefault } from './http/no-store.middleware';
 import { securityHeaders, setHeaders } from './http/security-headers';
+import { parseMultipartFields, refuseUnsupportedMedia } from './http/strict-input';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 import { UserDirectory } from './users/user-directory';
 import { whoamiFromMemory } from './users/whoami';
@@ -61,11 +63,14 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
     if (NO_INDEX.test(req.path)) res.append('X-Robots-Tag', 'noindex, nofollow');
     next();
   });
+  app.use(noStoreByDefault);
   app.use(refuseTrailingSlash);
+  app.use(refuseUnsupportedMedia);
   app.use(cookieParser());
   // Bodies are capped while reading: an oversized request is refused before it is buffered.
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
+  app.use(parseMultipartFields(config.bodyLimitBytes));
   app.get(OpenApiDocument).build(app, API_VERSION);
   return app;
 }

@@ -1,3 +1,4 @@
+import { trustedOrigins } from './auth/origin-check';
 import { busSchema, busSettings, loadConfig, lsBoolean, port, positiveInt, z } from '@app/config';
 
 const schema = z
@@ -16,10 +17,45 @@ const schema = z
     LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN: lsBoolean(true),
     /** Mark cookies `Secure` (set when served behind TLS). */
     COOKIE_SECURE: lsBoolean(false),
+    /**
+     * Django's CSRF_TRUSTED_ORIGINS: other origins (`https://labels.example.com`) whose pages may
+     * send unsafe requests with the session cookie; comma-separated.
+     */
+    CSRF_TRUSTED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const origins: string[] = [];
+        for (const entry of value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)) {
+          let origin: string | undefined;
+          try {
+            origin = new URL(entry).origin;
+          } catch {
+            origin = undefined;
+          }
+          if (!origin || origin === 'null' || origin !== entry.replace(/\/+$/, '')) {
+            ctx.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${entry}` });
+          } else origins.push(origin);
+        }
+        return origins;
+      }),
     /** Express `trust proxy`: how many proxy hops to believe for the client address. */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     BODY_LIMIT_BYTES: positiveInt(256 * 1024),
-    SESSION_MAX_AGE_SECONDS: positiveInt(14 * 24 * 3600),
+    /**
+     * Rate limits shared by all replicas, per window: sign-ups per client address (every one
+     * counts; a class of 300 behind one address fits the default), failed token authentications
+     * and invitation links that are not valid per client address (only failures count), avatar
+     * uploads per user. IPv6 addresses count by /64.
+     */
+    THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    SIGNUP_MAX_PER_CLIENT: positiveInt(500),
+    TOKEN_FAILURES_MAX_PER_CLIENT: positiveInt(100),
+    INVITE_FAILURES_MAX_PER_CLIENT: positiveInt(20),
+    AVATAR_UPLOADS_MAX_PER_USER: positiveInt(30),
     /** How often coalesced last-activity times are sent to profiles. */
     ACTIVITY_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
     /**
@@ -37,9 +73,15 @@ const schema = z
     publicHost: env.LABEL_STUDIO_HOST,
     legacyTokenAuth: env.LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN,
     cookieSecure: env.COOKIE_SECURE,
+    trustedOrigins: trustedOrigins(env.CSRF_TRUSTED_ORIGINS, env.LABEL_STUDIO_HOST),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
+    throttle: {
+      signup: { limit: env.SIGNUP_MAX_PER_CLIENT, windowSeconds: env.THROTTLE_WINDOW_SECONDS },
+      tokenFailure: { limit: env.TOKEN_FAILURES_MAX_PER_CLIENT, windowSeconds: env.THROTTLE_WINDOW_SECONDS },
+      inviteGuess: { limit: env.INVITE_FAILURES_MAX_PER_CLIENT, windowSeconds: env.THROTTLE_WINDOW_SECONDS },
+      avatarUpload: { limit: env.AVATAR_UPLOADS_MAX_PER_USER, windowSeconds: env.THROTTLE_WINDOW_SECONDS },
+    },
     activityFlushMs: env.ACTIVITY_FLUSH_MS,
     readModelMaxStaleMs: env.READ_MODEL_MAX_STALE_MS,
   }));

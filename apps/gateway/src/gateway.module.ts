@@ -26,6 +26,7 @@ import { StaticAssets } from './web/static-assets';
 import { StaticAssetsController } from './web/static-assets.controller';
 import { WebController } from './web/web.controller';
 import { WebSession } from './web/web-session';
+import { EdgeThrottle } from './throttle/edge-throttle';
 
 @Module({})
 export class GatewayModule {
@@ -50,6 +51,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         GatewayReadModel,
         Authenticator,
+        EdgeThrottle,
         AuthGuard,
         ActivityRecorder,
         UserDirectory,

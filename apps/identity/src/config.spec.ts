@@ -28,6 +28,8 @@ describe('identity configuration', () => {
       LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: 10,
       LOGIN_MAX_ATTEMPTS_PER_CLIENT: 100,
       LOGIN_WINDOW_SECONDS: 300,
+      LOGIN_FIRST_DELAY_SECONDS: 1,
+      LOGIN_MAX_DELAY_SECONDS: 900,
     });
   });
 

@@ -56,6 +56,9 @@ export const identityConfigSchema = z
       .default(200 * 365),
     /** A new signing key this often (0: only when the operator rotates). */
     JWT_SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+    /** Growing login delays: the first, after the limit is reached; each failure after doubles it, up to the longest. */
+    LOGIN_FIRST_DELAY_SECONDS: positiveInt(1),
+    LOGIN_MAX_DELAY_SECONDS: positiveInt(900),
     ...bootstrapVariables,
   })
   .transform((env, ctx) => {

@@ -33,6 +33,7 @@ import { AuthenticateTokenUseCase } from './auth/authenticate-token.usecase';
 import { LoginAttempt } from './auth/login-attempt.entity';
 import { LoginThrottleRepository } from './auth/login-throttle.repository';
 import { LoginUseCase } from './auth/login.usecase';
+import { UnlockAccountUseCase } from './auth/unlock-account.usecase';
 import { PasswordHasher } from './auth/password-hasher';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
@@ -42,6 +43,7 @@ import { PersonalAccessTokens1796000000000 } from './migrations/1796000000000-pe
 import { PersonalAccessToken } from './personal-tokens/personal-access-token.entity';
 import { PersonalAccessTokens } from './personal-tokens/personal-access-tokens';
 import { PersonalTokensHandler } from './personal-tokens/personal-tokens.handler';
+import { LoginDelays1796200000000 } from './migrations/1796200000000-login-delays';
 import { AuthUserProjection } from './read-model/auth-user.projection';
 import { SigningKeyProjection } from './read-model/signing-key.projection';
 import { SigningKeyCipher } from './signing-keys/signing-key.cipher';
@@ -72,7 +74,11 @@ export const IDENTITY_ENTITIES = [
   OutboxMessage,
 ];
 /** In order; never edit one once merged, add a new one. */
-export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186, PersonalAccessTokens1796000000000];
+export const IDENTITY_MIGRATIONS = [
+  InitialSchema1795838335186,
+  PersonalAccessTokens1796000000000,
+  LoginDelays1796200000000,
+];
 
 /** The identity service, built from a validated configuration (tests pass their own). */
 @Module({})
@@ -130,6 +136,7 @@ export class IdentityModule {
         UpdateAccountUseCase,
         DeleteAccountUseCase,
         LoginUseCase,
+        UnlockAccountUseCase,
         AuthenticateTokenUseCase,
         AuthenticateSessionUseCase,
         LogoutUseCase,

@@ -18,6 +18,7 @@ import {
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
 import { connectAsObserver, RawBus } from '../../../test/support/raw-bus';
+import { PasswordHasher } from '../src/auth/password-hasher';
 import { IdentityConfig, loadIdentityConfig } from '../src/config';
 import { startIdentity } from '../src/start-identity';
 import { findSecretFields } from './secret-fields';
@@ -311,43 +312,97 @@ describe('identity service over NATS with real Postgres', () => {
       expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, message: 'Email is too long' });
     });
 
-    it('checks no more than the per-account limit of parallel guesses, then rate-limits', async () => {
+    it('checks no more than the limit of parallel guesses from one client, then delays it', async () => {
       const password = aPassword();
       const { account } = await register({ password });
-      const guesses = Array.from({ length: 3 * ACCOUNT_LIMIT }, (_, i) =>
+      const clientIp = aClientIp();
+      const guess = (i: number, from = clientIp) =>
         busErrorOf(
           bus.request(IdentitySubjects.login, {
             email: account.email,
             password: `wrong-${i}`,
             persistent: false,
-            clientIp: aClientIp(),
+            clientIp: from,
           }),
-        ),
-      );
-      const errors = await Promise.all(guesses);
+        );
+      const errors = await Promise.all(Array.from({ length: 3 * ACCOUNT_LIMIT }, (_, i) => guess(i)));
       const checked = errors.filter((e) => e.code === ErrorCode.LoginFailed);
       const limited = errors.filter((e) => e.code === ErrorCode.RateLimited);
       expect(checked).toHaveLength(ACCOUNT_LIMIT);
       expect(limited).toHaveLength(2 * ACCOUNT_LIMIT);
       for (const error of limited) {
         expect(error.message).toBe('Too many login attempts. Try again later.');
-        expect(error.retryAfter).toBeGreaterThan(0);
-        expect(error.retryAfter).toBeLessThanOrEqual(config.LOGIN_WINDOW_SECONDS);
+        // The first delay after the limit: one second, growing with each further failure.
+        expect(error.retryAfter).toBe(1);
       }
-
-      // Locked means locked: even the right password is refused without being checked.
-      const locked = await busErrorOf(
-        bus.request(IdentitySubjects.login, { email: account.email, password, persistent: false }),
+      // Delayed means delayed: even the right password is refused without being checked.
+      const delayed = await busErrorOf(
+        bus.request(IdentitySubjects.login, { email: account.email, password, persistent: false, clientIp }),
       );
-      expect(locked.code).toBe(ErrorCode.RateLimited);
+      expect(delayed.code).toBe(ErrorCode.RateLimited);
+
+      // Once the delay has passed one more guess is checked, and the next delay is twice as long.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await guess(99)).code).toBe(ErrorCode.LoginFailed);
+      const longer = await guess(100);
+      expect(longer).toMatchObject({ code: ErrorCode.RateLimited });
+      const { rows: delays } = await sql.query<{ seconds: number }>(
+        `SELECT EXTRACT(EPOCH FROM blocked_until - window_start)::int AS seconds FROM login_attempt
+          WHERE key = $1`,
+        [`account:${account.email}|${clientIp}`],
+      );
+      expect(delays).toEqual([{ seconds: 2 }]);
+
+      // The owner, from another address, is not locked out by someone else's guesses.
+      await expect(
+        call(IdentitySubjects.login, {
+          email: account.email,
+          password,
+          persistent: false,
+          clientIp: aClientIp(),
+        }),
+      ).resolves.toMatchObject({ account: { id: account.id } });
+
+      // Every lockout is recorded (the email: the account exists), not every refused guess.
       const { rows } = await sql.query(
         `SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.locked' AND details->>'email' = $1`,
         [account.email],
       );
-      expect(rows[0].n).toBe(2 * ACCOUNT_LIMIT + 1);
+      expect(rows[0].n).toBe(2);
     });
 
-    it('rate-limits one client address across many accounts', async () => {
+    it('the operator unlocks an account from every client at once', async () => {
+      const password = aPassword();
+      const { account } = await register({ password });
+      const clientIp = aClientIp();
+      for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+        await busErrorOf(
+          bus.request(IdentitySubjects.login, {
+            email: account.email,
+            password: 'wrong',
+            persistent: false,
+            clientIp,
+          }),
+        );
+      }
+      const locked = await busErrorOf(
+        bus.request(IdentitySubjects.login, { email: account.email, password, persistent: false, clientIp }),
+      );
+      expect(locked.code).toBe(ErrorCode.RateLimited);
+      await expect(
+        operator.request(IdentitySubjects.unlockAccount, { email: account.email.toUpperCase() }),
+      ).resolves.toEqual({ cleared: 1 });
+      await expect(
+        call(IdentitySubjects.login, { email: account.email, password, persistent: false, clientIp }),
+      ).resolves.toMatchObject({ account: { id: account.id } });
+      await expect(
+        operator.request(IdentitySubjects.unlockAccount, { email: account.email }),
+      ).resolves.toEqual({
+        cleared: 0,
+      });
+    });
+
+    it('rate-limits the failures of one client address across many accounts', async () => {
       const clientIp = aClientIp();
       const errors = await Promise.all(
         Array.from({ length: CLIENT_LIMIT + 5 }, () =>
@@ -363,6 +418,56 @@ describe('identity service over NATS with real Postgres', () => {
       );
       expect(errors.filter((e) => e.code === ErrorCode.LoginFailed)).toHaveLength(CLIENT_LIMIT);
       expect(errors.filter((e) => e.code === ErrorCode.RateLimited)).toHaveLength(5);
+      // An unknown address is not recorded: a typo of an email is not kept.
+      const { rows } = await sql.query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.failed' AND client_ip = $1 AND details ? 'email'`,
+        [clientIp],
+      );
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('counts only failures per client: many people behind one address all log in', async () => {
+      const clientIp = '2001:db8:7:7::1';
+      const people = await Promise.all(
+        Array.from({ length: CLIENT_LIMIT + 10 }, async () => {
+          const password = aPassword();
+          return { password, account: (await register({ password })).account };
+        }),
+      );
+      for (const { account, password } of people) {
+        await expect(
+          // Another address of the same /64: the same client.
+          call(IdentitySubjects.login, {
+            email: account.email,
+            password,
+            persistent: false,
+            clientIp: '2001:db8:7:7::2',
+          }),
+        ).resolves.toMatchObject({ account: { id: account.id } });
+      }
+      // Their successes left the client's failure budget whole.
+      const errors = await Promise.all(
+        Array.from({ length: CLIENT_LIMIT }, () =>
+          busErrorOf(
+            bus.request(IdentitySubjects.login, {
+              email: anEmail(),
+              password: 'x',
+              persistent: false,
+              clientIp,
+            }),
+          ),
+        ),
+      );
+      expect(errors.every((e) => e.code === ErrorCode.LoginFailed)).toBe(true);
+      const over = await busErrorOf(
+        bus.request(IdentitySubjects.login, {
+          email: anEmail(),
+          password: 'x',
+          persistent: false,
+          clientIp: '2001:db8:7:7:ffff::9',
+        }),
+      );
+      expect(over.code).toBe(ErrorCode.RateLimited);
     });
 
     it('resets the account counter after a successful login', async () => {
@@ -378,6 +483,59 @@ describe('identity service over NATS with real Postgres', () => {
         bus.request(IdentitySubjects.login, { email: account.email, password: 'wrong', persistent: false }),
       );
       expect(next.code).toBe(ErrorCode.LoginFailed);
+    });
+
+    it('rehashes a password hashed at another cost at the next login', async () => {
+      const password = aPassword();
+      const { account } = await register({ password });
+      const other = new PasswordHasher({ BCRYPT_COST: 5 });
+      await sql.query('UPDATE account SET password_hash = $2 WHERE id = $1', [
+        account.id,
+        await other.hash(password),
+      ]);
+      await call(IdentitySubjects.login, { email: account.email, password, persistent: false });
+      const { rows } = await sql.query<{ password_hash: string }>(
+        'SELECT password_hash FROM account WHERE id = $1',
+        [account.id],
+      );
+      expect(rows[0].password_hash).toMatch(/^\$2[aby]\$04\$/);
+      await expect(
+        call(IdentitySubjects.login, { email: account.email, password, persistent: false }),
+      ).resolves.toBeDefined();
+    });
+
+    it('a login racing a password change leaves no session behind', async () => {
+      const password = aPassword();
+      const { account } = await register({ password });
+      const logins = Array.from({ length: 4 }, () =>
+        bus.request(IdentitySubjects.login, { email: account.email, password, persistent: false }).then(
+          (reply) => reply.session.key,
+          () => null,
+        ),
+      );
+      await operator.request(IdentitySubjects.setPassword, { userId: account.id, password: aPassword() });
+      const keys = await Promise.all(logins);
+      for (const key of keys.filter((k): k is string => k !== null)) {
+        const error = await busErrorOf(bus.request(IdentitySubjects.authenticateSession, { key }));
+        expect(error.code).toBe(ErrorCode.Unauthenticated);
+      }
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM web_session WHERE user_id = $1', [
+        account.id,
+      ]);
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('sets session expiry by the database clock and carries it in the reply', async () => {
+      const password = aPassword();
+      const { account } = await register({ password });
+      const reply = await call(IdentitySubjects.login, { email: account.email, password, persistent: true });
+      const { rows } = await sql.query<{ expires_at: Date; expected: Date }>(
+        `SELECT expires_at, created_at + make_interval(secs => $2) AS expected FROM web_session WHERE user_id = $1
+          ORDER BY created_at DESC LIMIT 1`,
+        [account.id, config.SESSION_MAX_AGE_SECONDS],
+      );
+      expect(new Date(rows[0].expires_at).toISOString()).toBe(new Date(rows[0].expected).toISOString());
+      expect(reply.session.expiresAt).toBe(new Date(rows[0].expires_at).toISOString());
     });
   });
 

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusModule, loggingModule } from '@app/bus';
 import {
+  AuditEntry,
   MigrationsUnderLock,
   OutboxMessage,
   OutboxRelay,
@@ -28,6 +29,7 @@ import { AVATAR_LIMITS, AvatarsUseCases } from './avatars/avatars.usecases';
 import { OrphanSweeper, SWEEPER_CONFIG } from './avatars/orphan-sweeper';
 import { LabelingReadModel1767830400000 } from './migrations/1767830400000-labeling-read-model';
 import { Outbox1768435200000 } from './migrations/1768435200000-outbox';
+import { AuditLog1796300000000 } from './migrations/1796300000000-audit-log';
 import { EnsureProfileUseCase } from './profiles/ensure-profile.usecase';
 import { GetProfilesUseCase } from './profiles/get-profiles.usecase';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -50,12 +52,19 @@ export class ProfilesModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.databaseUrl,
-            entities: [ProfileEntity, LabelingProjectEntity, LabelingAnnotationEntity, OutboxMessage],
+            entities: [
+              ProfileEntity,
+              LabelingProjectEntity,
+              LabelingAnnotationEntity,
+              OutboxMessage,
+              AuditEntry,
+            ],
             migrations: [
               InitialSchema1767225600000,
               AvatarObjects1767398400000,
               LabelingReadModel1767830400000,
               Outbox1768435200000,
+              AuditLog1796300000000,
             ],
           }),
         ),

@@ -112,6 +112,22 @@ export interface KvBucketContract<S extends ZodTypeAny = ZodTypeAny> {
 export const kvBucket = <S extends ZodTypeAny>(
   declaration: Omit<KvBucketContract<S>, 'kind'>,
 ): KvBucketContract<S> => ({ kind: 'kv', ...declaration });
+/**
+ * Counters shared by every replica of one app (rate limits), in a JetStream key-value bucket that
+ * app alone creates, reads and writes; nobody else may even read it. Keys expire after
+ * `maxAgeSeconds` (the longest window they count).
+ */
+export interface CounterBucketContract {
+  readonly kind: 'counters';
+  readonly bucket: string;
+  readonly owner: BusApp;
+  readonly maxAgeSeconds: number;
+}
+export const counterBucket = (declaration: Omit<CounterBucketContract, 'kind'>): CounterBucketContract => ({
+  kind: 'counters',
+  ...declaration,
+});
+
 /** What a reader of a bucket gets for a key, after validation. */
 export type KvValueOf<C> = C extends KvBucketContract<infer S> ? z.output<S> : never;
 

@@ -9,3 +9,5 @@ export * from './schemas';
 export * from './registry';
 export * from './permissions';
 export * from './read-models';
+export * from './client-group';
+export * from './throttle';

@@ -25,6 +25,7 @@ const API = '$JS.API';
  *   consumer may create, read and acknowledge only its own durable consumer.
  * - object stores: writers may create the bucket, put and discard; readers may get and delete.
  * - read models (key-value buckets): the owner creates and writes; readers watch.
+ * - counter buckets: the owner creates, reads (direct get) and writes; nobody else touches them.
  */
 export function natsPermissions(app: BusApp, contracts: BusContracts = BUS_CONTRACTS): NatsPermissions {
   const publish = new Set<string>();
@@ -106,6 +107,17 @@ export function natsPermissions(app: BusApp, contracts: BusContracts = BUS_CONTR
       publish.add(`${API}.CONSUMER.CREATE.${name}.*.$KV.${model.bucket}.>`);
       publish.add(`$JS.FC.${name}.>`);
     }
+  }
+
+  for (const counters of contracts.counterBuckets ?? []) {
+    if (counters.owner !== app) continue;
+    jetstream = true;
+    const name = `KV_${counters.bucket}`;
+    publish.add(`${API}.STREAM.INFO.${name}`);
+    publish.add(`${API}.STREAM.CREATE.${name}`);
+    publish.add(`$KV.${counters.bucket}.>`);
+    publish.add(`${API}.DIRECT.GET.${name}.>`);
+    publish.add(`${API}.STREAM.MSG.GET.${name}`);
   }
 
   if (jetstream) publish.add(`${API}.INFO`);

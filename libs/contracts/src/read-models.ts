@@ -27,6 +27,15 @@ export const authUserSchema = z.object({
   sessions: z.array(z.object({ digest: credentialDigestSchema, expiresAt: isoDateSchema })),
 });
 export const MIN_REPLICATED_TOKEN_LENGTH = 20;
+
+/**
+ * What to tell an operator who chose an API token (`--user-token`, LABEL_STUDIO_USER_TOKEN) that is
+ * short enough to guess: accepted (Label Studio's documented minimum is 5), but worth a warning.
+ */
+export function chosenTokenWarning(token: string | undefined): string | null {
+  if (token === undefined || token.length >= MIN_REPLICATED_TOKEN_LENGTH) return null;
+  return `Warning: an API token of ${token.length} characters can be guessed; use at least ${MIN_REPLICATED_TOKEN_LENGTH} random characters, or leave it out to have one generated`;
+}
 export const MAX_REPLICATED_SESSIONS = 50;
 
 const profileSchema = z.object({

@@ -1,4 +1,5 @@
 import {
+  CounterBucketContract,
   EventContract,
   KvBucketContract,
   ObjectStoreContract,
@@ -10,6 +11,7 @@ import { InvitationsEvents, InvitationsSubjects } from './invitations';
 import { LabelingEvents } from './labeling';
 import { AvatarUploads, ProfilesSubjects } from './profiles';
 import { ReadModels } from './read-models';
+import { ThrottleCounters } from './throttle';
 
 /** Everything that may cross the bus; the NATS permissions are generated from exactly this. */
 export interface BusContracts {
@@ -17,6 +19,7 @@ export interface BusContracts {
   events: readonly EventContract[];
   objectStores: readonly ObjectStoreContract[];
   readModels: readonly KvBucketContract[];
+  counterBuckets?: readonly CounterBucketContract[];
 }
 
 const eventsOf = (group: Record<string, unknown>): EventContract[] =>
@@ -34,6 +37,7 @@ export const BUS_CONTRACTS: BusContracts = {
   events: [...eventsOf(IdentityEvents), ...eventsOf(InvitationsEvents), ...eventsOf(LabelingEvents)],
   objectStores: [AvatarUploads],
   readModels: Object.values(ReadModels),
+  counterBuckets: [ThrottleCounters],
 };
 
 export const streamsOf = (contracts: BusContracts): StreamContract[] => [

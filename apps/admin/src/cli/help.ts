@@ -27,6 +27,7 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, string>> = {
   reset_token: 'label-studio reset_token --username ann@example.com',
   create_pat: 'label-studio create_pat --username ann@example.com > pat.txt',
   rotate_signing_key: 'label-studio rotate_signing_key --json',
+  unlock_user: 'label-studio unlock_user --username ann@example.com',
   invite_link: 'label-studio invite_link --reset --json',
   labeling_event:
     'label-studio labeling_event project_created --project 7 --organization 1 --title Cats --user 1',

@@ -13,6 +13,7 @@ import { ListUsersUseCase } from '../users/list-users.usecase';
 import { ResetPasswordUseCase } from '../users/reset-password.usecase';
 import { ResetUserTokenUseCase } from '../users/reset-user-token.usecase';
 import { SetUserActiveUseCase } from '../users/set-user-active.usecase';
+import { UnlockUserUseCase } from '../users/unlock-user.usecase';
 import { UserInfo, UserInfoUseCase } from '../users/user-info.usecase';
 import { ADMIN_COMMANDS } from '../admin.module';
 
@@ -62,6 +63,7 @@ async function run(argv: string[]) {
     resetToken: { execute: jest.fn(async () => undefined) },
     createPat: { execute: jest.fn(async () => undefined) },
     rotateSigningKey: { execute: jest.fn(async () => undefined) },
+    unlockUser: { execute: jest.fn(async () => undefined) },
     inviteLink: {
       execute: jest.fn(async (reset: boolean) =>
         reset ? '/user/signup/?token=new' : '/user/signup/?token=t',
@@ -97,6 +99,7 @@ async function run(argv: string[]) {
       { provide: ResetUserTokenUseCase, useValue: useCases.resetToken },
       { provide: CreatePatUseCase, useValue: useCases.createPat },
       { provide: RotateSigningKeyUseCase, useValue: useCases.rotateSigningKey },
+      { provide: UnlockUserUseCase, useValue: useCases.unlockUser },
       { provide: InviteLinkUseCase, useValue: useCases.inviteLink },
       { provide: PublishLabelingEventUseCase, useValue: useCases.publishLabelingEvent },
     ],
@@ -220,6 +223,13 @@ describe('label-studio command lines', () => {
     expect(useCases.setActive.execute).toHaveBeenCalledWith('a@b.c', active);
   });
 
+  it('unlock_user --username U reaches its use-case; the username is required', async () => {
+    expect(
+      (await run(['unlock_user', '--username', 'a@b.c'])).useCases.unlockUser.execute,
+    ).toHaveBeenCalledWith('a@b.c');
+    expect((await run(['unlock_user'])).failure).toBeDefined();
+  });
+
   it('reset_token and list_users --json reach their use-cases', async () => {
     expect(
       (await run(['reset_token', '--username', 'a@b.c'])).useCases.resetToken.execute,
@@ -312,6 +322,7 @@ describe('label-studio command lines', () => {
     'deactivate_user',
     'activate_user',
     'reset_token',
+    'unlock_user',
     'invite_link',
     'labeling_event',
   ])('%s --help prints its usage and exits 0', async (name) => {

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AccountDto, IdentitySubjects, InvitationsSubjects, ProfilesSubjects } from '@app/contracts';
+import {
+  AccountDto,
+  chosenTokenWarning,
+  IdentitySubjects,
+  InvitationsSubjects,
+  ProfilesSubjects,
+} from '@app/contracts';
 import { AdminBus } from '../bus/admin-bus';
 import { Terminal } from '../cli/terminal';
 import { refusal } from './find-user';
@@ -49,6 +55,8 @@ export class CreateUserUseCase {
       email: reply.account.email,
       created: true,
     });
+    const warning = chosenTokenWarning(input.token);
+    if (warning) this.terminal.err(warning);
   }
 
   /**

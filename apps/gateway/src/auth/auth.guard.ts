@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ActivityRecorder } from '../activity/activity-recorder';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError, notAuthenticated } from '../errors/api-error';
 import { Authenticator } from './authenticator';
 import { csrfFailure, SAFE_METHODS } from './csrf';
@@ -15,6 +16,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly activity: ActivityRecorder,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -22,7 +24,7 @@ export class AuthGuard implements CanActivate {
     const result = await this.authenticator.authenticate(req);
     if (!result) throw notAuthenticated();
     if (result.principal.method === 'session' && !SAFE_METHODS.has(req.method)) {
-      const failure = csrfFailure(req);
+      const failure = csrfFailure(req, this.config.trustedOrigins);
       if (failure) throw new ApiError(403, failure);
     }
     req.principal = result.principal;

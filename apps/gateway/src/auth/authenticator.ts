@@ -7,6 +7,7 @@ import { decodeJwt, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, signatureIsValid, validCl
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { GatewayReadModel, UserTokenSettings } from '../read-model/gateway-read-model';
 import { ApiError } from '../errors/api-error';
+import { EdgeThrottle } from '../throttle/edge-throttle';
 
 /** Clock skew allowed between identity, which signs, and this gateway. */
 const CLOCK_SKEW_SECONDS = 60;
@@ -52,6 +53,7 @@ export class Authenticator {
   constructor(
     private readonly bus: BusClient,
     private readonly model: GatewayReadModel,
+    private readonly throttle: EdgeThrottle,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -67,7 +69,7 @@ export class Authenticator {
     }
     if (header.kind === 'refused') throw unauthorized(header.detail);
     if (header.kind === 'token') {
-      const principal = await this.byToken(header.key);
+      const principal = await this.byToken(header.key, req.ip);
       // Checked once the key is known good, as Label Studio does (only with an active organization).
       const settings = await this.tokenSettingsOf(principal.userId);
       if (settings.settings && !settings.settings.legacyApiTokensEnabled) throw unauthorized(LEGACY_DISABLED);
@@ -119,7 +121,6 @@ export class Authenticator {
     if (parts.length === 1) return refused('Invalid token header. No credentials provided.');
     if (parts.length > 2) return refused('Invalid token header. Token string should not contain spaces.');
     if (!this.config.legacyTokenAuth) return refused(LEGACY_DISABLED);
-    if (!/^[\x21-\x7e]{1,256}$/.test(parts[1])) return refused('Invalid token.');
     return { kind: 'token', key: parts[1] };
   }
 
@@ -196,13 +197,32 @@ export class Authenticator {
     }
   }
 
-  private async byToken(key: string): Promise<PrincipalDto> {
-    const known = this.model.byToken(key);
-    if (known.kind === 'valid') return known.principal;
+  /**
+   * A token the read model knows is answered from memory, with no other work. Anything else is a
+   * possible guess: refused at once (429) when this client's failures reached their limit, and
+   * counted when it fails, so guessing from one address stops while its genuine users go on.
+   */
+  private async byToken(key: string, clientIp: string | undefined): Promise<PrincipalDto> {
+    const known = /^[\x21-\x7e]{1,256}$/.test(key) ? this.model.byToken(key) : null;
+    if (known?.kind === 'valid') return known.principal;
+    const client = EdgeThrottle.clientOf(clientIp);
+    await this.throttle.check('tokenFailure', client);
     // DRF TokenAuthentication's messages, as identity gives them.
-    if (known.kind === 'refused') {
-      throw unauthorized(known.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+    let failure: ApiError | undefined;
+    if (!known) failure = unauthorized('Invalid token.');
+    else if (known.kind === 'refused') {
+      failure = unauthorized(known.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
     }
-    return this.bus.request(IdentitySubjects.authenticateToken, { key });
+    if (!failure) {
+      try {
+        return await this.bus.request(IdentitySubjects.authenticateToken, { key });
+      } catch (error) {
+        if (!(error instanceof BusError) || error.code !== ErrorCode.Unauthenticated) throw error;
+        await this.throttle.fail('tokenFailure', client);
+        throw error;
+      }
+    }
+    await this.throttle.fail('tokenFailure', client);
+    throw failure;
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Request, Response } from 'express';
+import { crossSiteFailure } from './origin-check';
 
 /** Django's names, so Label Studio's front end and scripts keep working. */
 export const CSRF_COOKIE = 'csrftoken';
@@ -20,10 +21,14 @@ export function ensureCsrfCookie(req: Request, res: Response, secure: boolean): 
 }
 
 /**
- * Double-submit check: the cookie must equal the header or form field. A cross-site page can
- * make the browser send the cookie but cannot read it to echo it back.
+ * The one check of every unsafe request a browser may send with its cookies (API calls
+ * authenticated by the session, the log-in, sign-up, account and log-out forms): first the origin
+ * (`origin-check.ts`), then the double-submit token — the cookie must equal the header or form
+ * field; a cross-site page can make the browser send the cookie but cannot read it to echo it back.
  */
-export function csrfFailure(req: Request): string | undefined {
+export function csrfFailure(req: Request, trusted: ReadonlySet<string>): string | undefined {
+  const crossSite = crossSiteFailure(req, trusted);
+  if (crossSite) return crossSite;
   const cookie: unknown = req.cookies?.[CSRF_COOKIE];
   if (typeof cookie !== 'string' || !TOKEN.test(cookie)) return 'CSRF Failed: CSRF cookie not set.';
   const header = req.headers[CSRF_HEADER];

@@ -8,6 +8,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, notFound } from '../errors/api-error';
 import { parseId } from '../http/input';
+import { EdgeThrottle } from '../throttle/edge-throttle';
 import { UserDirectory } from '../users/user-directory';
 
 /** What a served avatar may do in a browser: nothing. */
@@ -63,6 +64,7 @@ export class AvatarsController {
   constructor(
     private readonly bus: BusClient,
     private readonly directory: UserDirectory,
+    private readonly throttle: EdgeThrottle,
   ) {
     this.uploads = new UploadStore(() => bus.nats(), AvatarUploads);
   }
@@ -77,16 +79,13 @@ export class AvatarsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     await this.mustBeSelf(caller, parseId(rawId));
-    // Label Studio's view parses forms only (FormParser, MultiPartParser); anything else is a 415.
-    const type = req.headers['content-type'];
-    if (type && !req.is(['multipart/form-data', 'application/x-www-form-urlencoded'])) {
-      throw new ApiError(
-        415,
-        `Unsupported media type "${type.split(';')[0].trim().slice(0, 100)}" in request.`,
-      );
-    }
+    // Every upload costs storage and an image decode: limited per user, across replicas.
+    await this.throttle.hit('avatarUpload', `user:${caller.userId}`);
+    // Other body types were refused with a 415 before this (http/strict-input.ts).
     const file = await readUpload(req, res);
-    if (!file || file.size === 0) {
+    // An empty file is no image: refused like any unreadable one, and nothing changes.
+    if (file && file.size === 0) throw new ApiError(400, AvatarFiles.unreadableMessage);
+    if (!file) {
       // Label Studio's quirk: a request without a file clears the avatar.
       await this.bus.request(
         ProfilesSubjects.clearAvatar,

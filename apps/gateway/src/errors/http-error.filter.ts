@@ -1,7 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { Request, Response } from 'express';
 import { BusError } from '@app/bus';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
+import { allowedMethods } from '../http/method-not-allowed';
 import { ApiError, toApiError } from './api-error';
 
 export const API_VERSION = '1.20.0';
@@ -67,6 +75,10 @@ export function envelope(error: ApiError) {
   };
 }
 
+/** Nest's answer when no route matched the method and path (a handler's 404 is an ApiError or BusError). */
+const isRouteMiss = (exception: unknown): boolean =>
+  exception instanceof NotFoundException && /^Cannot [A-Z-]+ /.test(exception.message);
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
@@ -75,7 +87,21 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
-    const error = toApiErrorFromUnknown(exception, this.logger);
+    let error = toApiErrorFromUnknown(exception, this.logger);
+    // No route matched: a path served for other methods answers 405 with them, not 404.
+    if (isRouteMiss(exception)) {
+      const allow = allowedMethods(req);
+      if (allow.length && req.method === 'OPTIONS') {
+        res.setHeader('Allow', allow.join(', '));
+        res.status(204).end();
+        return;
+      }
+      if (allow.length) {
+        error = new ApiError(405, `Method "${req.method.slice(0, 20)}" not allowed.`, undefined, {
+          Allow: allow.join(', '),
+        });
+      }
+    }
     if (res.headersSent) {
       res.end();
       return;

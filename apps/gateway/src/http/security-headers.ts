@@ -43,6 +43,10 @@ export function securityHeaders(config: GatewayConfig): Header[] {
       },
     },
     crossOriginEmbedderPolicy: false,
+    // Django's default. Helmet's `no-referrer` would make browsers send `Origin: null` with the
+    // site's own form posts, which the origin check then refuses; `same-origin` still sends no
+    // address to any other site.
+    referrerPolicy: { policy: 'same-origin' },
     // Only meaningful behind TLS, which is also when cookies are marked Secure.
     strictTransportSecurity: config.cookieSecure,
   });

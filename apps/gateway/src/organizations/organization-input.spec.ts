@@ -11,6 +11,8 @@ const errorsOf = (fn: () => unknown) => {
   throw new Error('expected an ApiError');
 };
 
+const WEAK_TOKEN = 'Ensure this field has at least 22 characters, each a letter, a digit, "-" or "_".';
+
 describe('organization PATCH / PUT body', () => {
   it('takes title, contact_info and token; ignores created_by and the rest', () => {
     expect(
@@ -19,7 +21,7 @@ describe('organization PATCH / PUT body', () => {
         {
           title: ' Acme ',
           contact_info: 'team@acme.example',
-          token: 'abc',
+          token: 'abcdefghijklmnopqrstuv',
           created_by: 9,
           allow_unsafe_instruction_tags: true,
           users: [],
@@ -27,7 +29,12 @@ describe('organization PATCH / PUT body', () => {
         },
         { full: false },
       ),
-    ).toEqual({ organizationId: 3, title: 'Acme', contactInfo: 'team@acme.example', token: 'abc' });
+    ).toEqual({
+      organizationId: 3,
+      title: 'Acme',
+      contactInfo: 'team@acme.example',
+      token: 'abcdefghijklmnopqrstuv',
+    });
   });
 
   it('lets contact_info be cleared with null or blank', () => {
@@ -58,7 +65,9 @@ describe('organization PATCH / PUT body', () => {
     [{ contact_info: 'nobody' }, { contact_info: ['Enter a valid email address.'] }],
     [{ token: '' }, { token: ['This field may not be blank.'] }],
     [{ token: null }, { token: ['This field may not be null.'] }],
-    [{ token: 'a b' }, { token: ['Enter a token of printable characters without spaces.'] }],
+    [{ token: 'a b' }, { token: [WEAK_TOKEN] }],
+    [{ token: 'a'.repeat(21) }, { token: [WEAK_TOKEN] }],
+    [{ token: `${'a'.repeat(21)}!` }, { token: [WEAK_TOKEN] }],
     [{ token: 'x'.repeat(257) }, { token: ['Ensure this field has no more than 256 characters.'] }],
   ])('refuses %j', (body, fields) => {
     expect(errorsOf(() => parseOrganizationChange(3, body, { full: false }))).toEqual({

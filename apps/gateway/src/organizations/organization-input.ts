@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpdateOrganizationRequest } from '@app/contracts';
+import { chosenInviteTokenProblem, UpdateOrganizationRequest } from '@app/contracts';
 import { ApiError } from '../errors/api-error';
 import { parseBody } from '../http/input';
 
@@ -53,14 +53,13 @@ export const organizationChangeSchema = (full: boolean) =>
       allowBlank: true,
       check: (text) => (email.safeParse(text).success ? undefined : 'Enter a valid email address.'),
     }),
-    // The token travels in the invite link's query string and is compared as printable ASCII.
+    // The token travels in the invite link's query string; a chosen one must be as hard to guess.
     token: textField({
       max: 256,
       required: false,
       allowNull: false,
       allowBlank: false,
-      check: (text) =>
-        /^[\x21-\x7e]+$/.test(text) ? undefined : 'Enter a token of printable characters without spaces.',
+      check: chosenInviteTokenProblem,
     }),
   });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import {
   ErrorCode,
@@ -11,6 +11,7 @@ import { BusClient, BusError } from '@app/bus';
 import { AuthGuard } from '../auth/auth.guard';
 import { Authenticator } from '../auth/authenticator';
 import { csrfFailure } from '../auth/csrf';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { AuthenticatedRequest, CurrentPrincipal } from '../auth/principal';
 import { ApiError } from '../errors/api-error';
 import { booleanField, parseBody } from '../http/input';
@@ -56,6 +57,7 @@ export class TokensController {
   constructor(
     private readonly bus: BusClient,
     private readonly authenticator: Authenticator,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /** The caller's valid tokens, as `header.payload` only (never the signature). Not paginated. */
@@ -156,7 +158,8 @@ export class TokensController {
     }
     if (!result) return undefined;
     // A cookie alone must not let another site revoke the visitor's tokens.
-    if (result.principal.method === 'session' && csrfFailure(req)) return undefined;
+    if (result.principal.method === 'session' && csrfFailure(req, this.config.trustedOrigins))
+      return undefined;
     return result.principal.userId;
   }
 }

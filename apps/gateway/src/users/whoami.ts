@@ -45,6 +45,8 @@ export function whoamiFromMemory(
     setHeaders(res, headers);
     res.setHeader('X-Request-Id', id);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    // Personal data, as on every other route (noStoreByDefault).
+    res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Length', Buffer.byteLength(body));
     res.statusCode = 200;
     res.end(body);

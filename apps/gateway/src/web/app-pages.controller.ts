@@ -57,8 +57,8 @@ export class AppPagesController {
     const principal = await this.session.required(req, res);
     if (!principal) return;
     const me = await this.directory.renderSelf(principal);
-    ensureCsrfCookie(req, res, this.config.cookieSecure);
-    sendPage(res, 200, projectsPage(this.assets, me));
+    const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
+    sendPage(res, 200, projectsPage(this.assets, me, csrf));
   }
 
   @Get(['people', 'people/'])
@@ -66,7 +66,7 @@ export class AppPagesController {
     const principal = await this.session.required(req, res);
     if (!principal) return;
     const me = await this.directory.renderSelf(principal);
-    ensureCsrfCookie(req, res, this.config.cookieSecure);
+    const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
     if (me.active_organization === null) {
       return sendPage(
         res,
@@ -75,7 +75,7 @@ export class AppPagesController {
       );
     }
     const organization = { id: me.active_organization, title: me.active_organization_meta.title };
-    sendPage(res, 200, peoplePage(this.assets, me, organization));
+    sendPage(res, 200, peoplePage(this.assets, me, organization, csrf));
   }
 
   /** Label Studio's sub pages (`personal-info`, `legacy-token`, …) all show the one account page. */
@@ -99,7 +99,7 @@ export class AppPagesController {
     const principal = await this.session.required(req, res);
     if (!principal) return;
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    if (csrfFailure(req)) {
+    if (csrfFailure(req, this.config.trustedOrigins)) {
       return sendPage(
         res,
         403,

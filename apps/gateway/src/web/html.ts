@@ -79,7 +79,7 @@ export function avatarHtml(user: NavigationUser, size: 'small' | 'large' = 'smal
     : html`<span class="${className}" aria-hidden="true">${user.initials || user.email.slice(0, 2)}</span>`;
 }
 
-function navigation(user: NavigationUser, current: Section): RawHtml {
+function navigation(user: NavigationUser, current: Section, csrf: string): RawHtml {
   const here = (section: Section) => (section === current ? raw(' aria-current="page"') : raw(''));
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ');
   return html`<header class="topbar">
@@ -101,7 +101,12 @@ function navigation(user: NavigationUser, current: Section): RawHtml {
         <p class="who"><strong data-nav-name>${name || user.email}</strong>${user.email}</p>
         <ul>
           <li><a href="/user/account/" ${here('account')}>Account &amp; Settings</a></li>
-          <li><a href="/logout">Log out</a></li>
+          <li>
+            <form class="menu-form" method="post" action="/logout">
+              <input type="hidden" name="csrfmiddlewaretoken" value="${csrf}" />
+              <button type="submit" class="menu-button">Log out</button>
+            </form>
+          </li>
         </ul>
       </div>
     </details>
@@ -115,6 +120,8 @@ export function appPage(
     title: string;
     user: NavigationUser;
     section: Section;
+    /** The CSRF token for the menu's log-out form (logging out is a POST). */
+    csrf: string;
     body: RawHtml;
     script?: string;
     data?: Record<string, string | number>;
@@ -132,7 +139,7 @@ export function appPage(
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>
-        ${navigation(opts.user, opts.section)}
+        ${navigation(opts.user, opts.section, opts.csrf)}
         <main id="main" class="page" tabindex="-1" ${data}>${opts.body}</main>
       </body>
     </html>`.html;

@@ -54,15 +54,20 @@ describe('server-rendered pages', () => {
   });
 
   it('links only the gateway’s own versioned assets, as module scripts', () => {
-    const page = peoplePage(assets, user(), { id: 3, title: HOSTILE });
+    const page = peoplePage(assets, user(), { id: 3, title: HOSTILE }, 'csrf-token-value');
     expect(page).toContain('<html lang="en">');
     expect(page).toContain('<link rel="stylesheet" href="/static/v1/app.css" />');
     expect(page).toContain('<script type="module" src="/static/v1/nav.js"></script>');
     expect(page).toContain('<script type="module" src="/static/v1/people.js"></script>');
     expect(page).toContain('data-organization-id="3"');
     expect(page).toContain(`Members of ${ESCAPED}`);
+    // The menu logs out by POST, with the CSRF token.
+    expect(page).toMatch(
+      /<form class="menu-form" method="post" action="\/logout">\s*<input type="hidden" name="csrfmiddlewaretoken" value="csrf-token-value" \/>/,
+    );
+    expect(page).not.toContain('href="/logout"');
     // No inline script and no inline event handler anywhere (the CSP would refuse them).
-    const plain = peoplePage(assets, user(), { id: 3, title: 'Team' });
+    const plain = peoplePage(assets, user(), { id: 3, title: 'Team' }, 'csrf-token-value');
     expect(plain).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(plain).not.toMatch(/\son[a-z]+=/i);
   });

@@ -104,6 +104,21 @@ export function loginPage(
   );
 }
 
+/** `GET /logout`: one button that logs out by POST (a link or an image elsewhere cannot). */
+export function logoutPage(assets: AssetLinks, csrf: string) {
+  return page(
+    assets,
+    'Log out',
+    html`<h1>Log out</h1>
+      <form method="post" action="/logout">
+        ${hidden(csrf)}
+        <p>Do you want to log out of Label Studio?</p>
+        <button type="submit">Log out</button>
+      </form>
+      <p class="alt"><a href="/projects/">Back to Label Studio</a></p>`,
+  );
+}
+
 export function messagePage(assets: AssetLinks, title: string, message: string | RawHtml) {
   return page(
     assets,
@@ -115,10 +130,11 @@ export function messagePage(assets: AssetLinks, title: string, message: string |
 }
 
 /** Projects are not served by this system; the page leads to what is. */
-export function projectsPage(assets: AssetLinks, user: NavigationUser) {
+export function projectsPage(assets: AssetLinks, user: NavigationUser, csrf: string) {
   return appPage(assets, {
     title: 'Projects',
     user,
+    csrf,
     section: 'projects',
     body: html`<h1>Projects</h1>
       <section class="panel">
@@ -141,10 +157,12 @@ export function peoplePage(
   assets: AssetLinks,
   user: NavigationUser,
   organization: { id: number; title: string },
+  csrf: string,
 ) {
   return appPage(assets, {
     title: 'People',
     user,
+    csrf,
     section: 'people',
     script: 'people.js',
     data: { 'organization-id': organization.id },
@@ -235,6 +253,7 @@ export function accountPage(
   return appPage(assets, {
     title: 'Account & Settings',
     user,
+    csrf: opts.csrf,
     section: 'account',
     script: 'account.js',
     data: { 'user-id': user.id, 'avatar-max-width': maxWidth, 'avatar-max-height': maxHeight },

@@ -5,12 +5,14 @@ import { BusClient, BusError } from '@app/bus';
 import { SESSION_COOKIE } from '../auth/authenticator';
 import { csrfFailure, ensureCsrfCookie } from '../auth/csrf';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { loginPage, messagePage, signupPage } from './pages';
+import { ApiError } from '../errors/api-error';
+import { loginPage, logoutPage, messagePage, signupPage } from './pages';
 import { safeNext } from './safe-next';
 import { SignupUseCase } from './signup.usecase';
 import { StaticAssets } from './static-assets';
 import { sendPage, WebSession } from './web-session';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
+import { EdgeThrottle } from '../throttle/edge-throttle';
 
 type Form = Record<string, unknown>;
 
@@ -55,6 +57,7 @@ export class WebController {
     private readonly session: WebSession,
     private readonly signup: SignupUseCase,
     private readonly assets: StaticAssets,
+    private readonly throttle: EdgeThrottle,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -70,14 +73,14 @@ export class WebController {
         csrf,
         action: actionWith('/user/signup/', query),
         loginHref: actionWith('/user/login/', { next: query.next }),
-        notice: await this.signupNotice(inviteToken),
+        notice: await this.signupNotice(inviteToken, EdgeThrottle.clientOf(req.ip)),
       }),
     );
   }
 
   @Post(['user/signup', 'user/signup/'])
   async signupSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
-    const csrfProblem = csrfFailure(req);
+    const csrfProblem = csrfFailure(req, this.config.trustedOrigins);
     if (csrfProblem)
       return sendPage(
         res,
@@ -89,6 +92,19 @@ export class WebController {
     const action = actionWith('/user/signup/', query);
     const loginHref = actionWith('/user/login/', { next: query.next });
     const inviteToken = typeof query.token === 'string' ? query.token : undefined;
+    const client = EdgeThrottle.clientOf(req.ip);
+    try {
+      await this.throttle.hit('signup', client);
+      if (inviteToken) await this.throttle.check('inviteGuess', client);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+      return sendPage(
+        res,
+        error.status,
+        signupPage(this.assets, { csrf, action, email, errors: [error.detail], loginHref }),
+      );
+    }
     try {
       const { session } = await this.signup.execute({
         email,
@@ -102,6 +118,7 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof BusError)) throw error;
       if (error.code === ErrorCode.SignupForbidden) {
+        if (inviteToken) await this.throttle.fail('inviteGuess', client);
         // Label Studio answers 403; the page says why and what to do.
         const errors = [signupRefusal(inviteToken !== undefined && inviteToken !== '')];
         return sendPage(res, 403, signupPage(this.assets, { csrf, action, email, errors, loginHref }));
@@ -134,7 +151,7 @@ export class WebController {
 
   @Post(['user/login', 'user/login/'])
   async loginSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
-    const csrfProblem = csrfFailure(req);
+    const csrfProblem = csrfFailure(req, this.config.trustedOrigins);
     if (csrfProblem)
       return sendPage(
         res,
@@ -173,9 +190,26 @@ export class WebController {
     }
   }
 
+  /**
+   * Label Studio logs out on this GET, so any page could log a visitor out with a link or an
+   * image. Here it changes nothing: it shows one button that logs out by POST.
+   */
   @Get(['logout', 'logout/'])
-  async logout(@Req() req: Request, @Res() res: Response) {
+  async logoutForm(@Req() req: Request, @Res() res: Response) {
     if (!(await this.session.principal(req))) return res.redirect(302, '/user/login/?next=/logout');
+    sendPage(res, 200, logoutPage(this.assets, ensureCsrfCookie(req, res, this.config.cookieSecure)));
+  }
+
+  @Post(['logout', 'logout/'])
+  async logout(@Req() req: Request, @Res() res: Response) {
+    if (csrfFailure(req, this.config.trustedOrigins)) {
+      return sendPage(
+        res,
+        403,
+        messagePage(this.assets, 'Forbidden', 'CSRF verification failed. Request aborted.'),
+      );
+    }
+    if (!(await this.session.principal(req))) return res.redirect(302, '/user/login/');
     await this.revokeCurrentSession(req);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(302, this.config.publicHost ? `${this.config.publicHost}/` : '/');
@@ -186,12 +220,20 @@ export class WebController {
    * link that was reset). Only a hint: the decision is made again on POST, and if invitations
    * cannot answer now the page simply shows no hint.
    */
-  private async signupNotice(inviteToken: string | undefined): Promise<string | undefined> {
+  private async signupNotice(inviteToken: string | undefined, client: string): Promise<string | undefined> {
+    // A link is a secret: trying links on this page is guessing like any other, and counted so.
+    try {
+      if (inviteToken) await this.throttle.check('inviteGuess', client);
+    } catch (error) {
+      if (error instanceof ApiError) return error.detail;
+      throw error;
+    }
     try {
       await this.bus.request(InvitationsSubjects.authorizeSignup, { inviteToken }, { timeoutMs: 1500 });
       return undefined;
     } catch (error) {
       if (error instanceof BusError && error.code === ErrorCode.SignupForbidden) {
+        if (inviteToken) await this.throttle.fail('inviteGuess', client);
         return signupRefusal(inviteToken !== undefined && inviteToken !== '');
       }
       return undefined;

@@ -77,8 +77,27 @@ export class AccountRepository {
     return manager.findOneBy(Account, { id });
   }
 
+  /**
+   * Stamps a login, by the database's clock, only while the password hash is still `verifiedHash`
+   * (the row stays locked until the transaction ends); swaps in `rehashed` when given. Returns the
+   * login time, or null when the password changed since it was verified.
+   */
   async recordLogin(manager: EntityManager, id: number, at: Date): Promise<void> {
     await manager.update(Account, { id }, { lastLogin: at });
+  }
+
+  async recordVerifiedLogin(
+    manager: EntityManager,
+    id: number,
+    verifiedHash: string,
+    rehashed: string | null,
+  ): Promise<Date | null> {
+    const [rows]: [{ last_login: Date }[], number] = await manager.query(
+      `UPDATE account SET last_login = now(), password_hash = COALESCE($3, password_hash)
+        WHERE id = $1 AND password_hash = $2 RETURNING last_login`,
+      [id, verifiedHash, rehashed],
+    );
+    return rows[0] ? new Date(rows[0].last_login) : null;
   }
 
   /** Hard delete; the token and the sessions go with it (ON DELETE CASCADE). */

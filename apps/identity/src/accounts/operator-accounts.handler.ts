@@ -1,6 +1,13 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AccountDto, Empty, IdentitySubjects, ProvisionAccountReply } from '@app/contracts';
+import {
+  AccountDto,
+  Empty,
+  IdentitySubjects,
+  ProvisionAccountReply,
+  UnlockAccountReply,
+} from '@app/contracts';
 import { BusController, parseRequest } from '@app/bus';
+import { UnlockAccountUseCase } from '../auth/unlock-account.usecase';
 import { FindAccountUseCase } from './find-account.usecase';
 import { ListAllAccountsUseCase } from './list-all-accounts.usecase';
 import { ProvisionAccountUseCase } from './provision-account.usecase';
@@ -19,6 +26,7 @@ export class OperatorAccountsHandler {
     private readonly provisionAccount: ProvisionAccountUseCase,
     private readonly setPassword: SetPasswordUseCase,
     private readonly setActive: SetActiveUseCase,
+    private readonly unlockAccount: UnlockAccountUseCase,
   ) {}
 
   @MessagePattern(IdentitySubjects.findAccount.subject)
@@ -45,5 +53,10 @@ export class OperatorAccountsHandler {
   @MessagePattern(IdentitySubjects.setActive.subject)
   changeActive(@Payload() payload: unknown): Promise<AccountDto> {
     return this.setActive.execute(parseRequest(IdentitySubjects.setActive, payload), 'admin');
+  }
+
+  @MessagePattern(IdentitySubjects.unlockAccount.subject)
+  unlock(@Payload() payload: unknown): Promise<UnlockAccountReply> {
+    return this.unlockAccount.execute(parseRequest(IdentitySubjects.unlockAccount, payload).email);
   }
 }

@@ -75,7 +75,7 @@ export class RegisterAccountUseCase {
         if (input.openSession) {
           // Label Studio logs the new user in: last_login and last_activity are stamped as at login.
           const now = new Date();
-          session = await this.sessions.open(manager, account.id, true, now);
+          session = await this.sessions.open(manager, account.id, true);
           await this.accounts.recordLogin(manager, account.id, now);
           // The read model gets the session and last_login with the account (the creator
           // recorded the change; the relay reads the committed state).

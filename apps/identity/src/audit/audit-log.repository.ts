@@ -14,6 +14,7 @@ export type AuditAction =
   | 'login'
   | 'login.failed'
   | 'login.locked'
+  | 'login.unlocked'
   | 'logout'
   | 'token.reset'
   | 'pat.create'

@@ -10,4 +10,13 @@ export class LoginAttempt {
 
   @Column({ type: 'integer' })
   attempts!: number;
+
+  @Column({ type: 'timestamptz', name: 'blocked_until', nullable: true })
+  blockedUntil!: Date | null;
+
+  @Column({ type: 'boolean' })
+  refused!: boolean;
+
+  @Column({ type: 'boolean', name: 'began_block' })
+  beganBlock!: boolean;
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, IdentityEvents, LoginReply } from '@app/contracts';
+import { clientGroup, ErrorCode, IdentityEvents, LoginReply } from '@app/contracts';
 import { ServiceError } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { Account } from '../accounts/account.entity';
@@ -12,18 +12,20 @@ import { IDENTITY_CONFIG, IdentityConfig } from '../config';
 import { recordAuthChange } from '../read-model/auth-user.projection';
 import { SessionIssuer } from '../sessions/session-issuer';
 import { LoginInput } from './auth.schemas';
-import { LoginThrottleRepository } from './login-throttle.repository';
+import { AttemptCount, LoginThrottleRepository, ThrottleRule } from './login-throttle.repository';
 import { PasswordHasher } from './password-hasher';
 
 /** Label Studio's one message for unknown user, wrong password and inactive account. */
 export const LOGIN_FAILED_MESSAGE = "The email and password you entered don't match.";
 export const RATE_LIMITED_MESSAGE = 'Too many login attempts. Try again later.';
 
-type FailureReason = 'unknown-user' | 'no-password' | 'wrong-password' | 'inactive';
+type FailureReason = 'unknown-user' | 'no-password' | 'wrong-password' | 'inactive' | 'password-changed';
 
 /** The login form (`POST /user/login/`). */
 @Injectable()
 export class LoginUseCase {
+  private readonly logger = new Logger('LoginThrottle');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly accounts: AccountRepository,
@@ -49,49 +51,59 @@ export class LoginUseCase {
       });
     }
     const clientIp = input.clientIp || undefined;
-    // Counted before any hashing: a flood of guesses is refused without costing bcrypt rounds.
-    await this.countAttempt(email, clientIp, actor);
-
     const account = email ? await this.accounts.findByEmail(email) : null;
-    // Always one bcrypt comparison (a dummy one without a hash), so timing does not tell them apart.
-    const matches = await this.hasher.verify(input.password ?? '', account?.passwordHash ?? null);
-    const reason = this.failureReason(account, matches);
-    if (reason || !account) {
-      await this.audit.record({
-        action: 'login.failed',
-        actor,
-        subjectUserId: account?.id ?? null,
-        clientIp,
-        details: { email, reason: reason ?? 'unknown-user' },
-      });
-      throw new ServiceError(ErrorCode.LoginFailed, LOGIN_FAILED_MESSAGE);
-    }
+    // Reserved before any hashing: a flood of guesses is refused without costing bcrypt rounds.
+    const reservation = await this.reserve(email, clientIp);
 
-    const now = new Date();
+    // Always one bcrypt comparison (a dummy one without a hash), so timing does not tell them apart.
+    const verifiedHash = account?.passwordHash ?? null;
+    const matches = await this.hasher.verify(input.password ?? '', verifiedHash);
+    const reason = this.failureReason(account, matches);
+    if (reason || !account || verifiedHash === null) {
+      await this.fail(account, reason ?? 'unknown-user', clientIp, actor, reservation);
+    }
+    const found = account as Account;
+    // A hash made at another cost (BCRYPT_COST changed since) is replaced while the password is at hand.
+    const rehashed = this.hasher.needsRehash(verifiedHash as string)
+      ? await this.hasher.hash(input.password ?? '')
+      : null;
+
     const session = await this.dataSource.transaction(async (manager) => {
-      await this.throttle.reset(accountKey(email), manager);
-      await this.accounts.recordLogin(manager, account.id, now);
-      const opened = await this.sessions.open(manager, account.id, input.persistent, now);
-      await recordAuthChange(manager, account.id);
+      // Only while the hash is still the one just verified: a password change that committed
+      // meanwhile wins and this login fails; one that commits after this transaction waits for the
+      // row lock taken here and then ends the session opened here with every other.
+      const current = await this.accounts.recordVerifiedLogin(
+        manager,
+        found.id,
+        verifiedHash as string,
+        rehashed,
+      );
+      if (!current) return null;
+      await this.throttle.reset(reservation.pairKey, manager);
+      if (reservation.clientKey)
+        await this.throttle.release(reservation.clientKey, this.clientRule().limit, manager);
+      const opened = await this.sessions.open(manager, found.id, input.persistent);
+      await recordAuthChange(manager, found.id);
       await recordEvent(manager, IdentityEvents.userLoggedIn, {
-        userId: account.id,
-        occurredAt: now.toISOString(),
+        userId: found.id,
+        occurredAt: current.toISOString(),
       });
       await this.audit.record(
         {
           action: 'login',
           actor,
-          subjectUserId: account.id,
+          subjectUserId: found.id,
           clientIp,
-          details: { persistent: input.persistent },
+          details: { persistent: input.persistent, ...(rehashed ? { rehashed: true } : {}) },
         },
         manager,
       );
+      found.lastLogin = current;
       return opened;
     });
+    if (!session) return this.fail(found, 'password-changed', clientIp, actor, reservation);
     this.relay.kick();
-    account.lastLogin = now;
-    return { account: toAccountDto(account), session };
+    return { account: toAccountDto(found), session };
   }
 
   private failureReason(account: Account | null, matches: boolean): FailureReason | null {
@@ -102,25 +114,98 @@ export class LoginUseCase {
     return null;
   }
 
-  /** Per account and per client address; both limits hold across replicas (the counters live in Postgres). */
-  private async countAttempt(email: string, clientIp: string | undefined, actor: Actor): Promise<void> {
-    const window = this.config.LOGIN_WINDOW_SECONDS;
-    const limits = [{ key: accountKey(email), limit: this.config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT }];
-    if (clientIp)
-      limits.push({ key: `client:${clientIp}`, limit: this.config.LOGIN_MAX_ATTEMPTS_PER_CLIENT });
-    for (const { key, limit } of limits) {
-      const count = await this.throttle.hit(key, limit, window);
-      if (!count.allowed) {
-        await this.audit.record({
-          action: 'login.locked',
-          actor,
-          clientIp,
-          details: { email, limit: key.startsWith('client:') ? 'client' : 'account' },
-        });
-        throw new ServiceError(ErrorCode.RateLimited, RATE_LIMITED_MESSAGE, undefined, count.retryAfter);
-      }
+  /**
+   * Records the failure (the normalised email only for an account that exists: a typo of an
+   * address is not kept), logs a lockout this attempt began, and answers as for any failure.
+   */
+  private async fail(
+    account: Account | null,
+    reason: FailureReason,
+    clientIp: string | undefined,
+    actor: Actor,
+    reservation: Reservation,
+  ): Promise<never> {
+    await this.audit.record({
+      action: 'login.failed',
+      actor,
+      subjectUserId: account?.id ?? null,
+      clientIp,
+      details: account ? { email: account.email, reason } : { reason },
+    });
+    for (const [limit, count] of reservation.counts) {
+      if (count.beganBlock) await this.lockout(limit, count, account, clientIp, actor);
     }
+    throw new ServiceError(ErrorCode.LoginFailed, LOGIN_FAILED_MESSAGE);
+  }
+
+  private async lockout(
+    limit: 'client' | 'account',
+    count: AttemptCount,
+    account: Account | null,
+    clientIp: string | undefined,
+    actor: Actor,
+  ): Promise<void> {
+    this.logger.warn(
+      { limit, userId: account?.id ?? null, clientGroup: clientGroup(clientIp), seconds: count.retryAfter },
+      limit === 'client' ? 'login lockout: client address' : 'login lockout: account from one client',
+    );
+    await this.audit.record({
+      action: 'login.locked',
+      actor,
+      subjectUserId: account?.id ?? null,
+      clientIp,
+      details: { limit, seconds: count.retryAfter, ...(account ? { email: account.email } : {}) },
+    });
+  }
+
+  /**
+   * Failures are counted per account and client together (growing delays: a guesser from one
+   * address slows to nothing, the owner elsewhere is not locked out) and per client address across
+   * accounts (IPv6 by /64). A login that succeeds gives its reservations back: only failures count,
+   * so any number of people behind one address can log in.
+   */
+  private async reserve(email: string, clientIp: string | undefined): Promise<Reservation> {
+    const group = clientGroup(clientIp);
+    const pairKey = `${accountPrefix(email)}${group}`;
+    const clientKey = clientIp ? `client:${group}` : undefined;
+    const counts: Reservation['counts'] = [];
+    if (clientKey) {
+      const count = await this.throttle.reserve(clientKey, this.clientRule());
+      if (!count.allowed) throw rateLimited(count);
+      counts.push(['client', count]);
+    }
+    const count = await this.throttle.reserve(pairKey, {
+      kind: 'delay',
+      limit: this.config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
+      windowSeconds: this.config.LOGIN_WINDOW_SECONDS,
+      firstDelaySeconds: this.config.LOGIN_FIRST_DELAY_SECONDS,
+      maxDelaySeconds: this.config.LOGIN_MAX_DELAY_SECONDS,
+    });
+    if (!count.allowed) {
+      if (clientKey) await this.throttle.release(clientKey, this.clientRule().limit);
+      throw rateLimited(count);
+    }
+    counts.push(['account', count]);
+    return { pairKey, clientKey, counts };
+  }
+
+  private clientRule(): ThrottleRule {
+    return {
+      kind: 'window',
+      limit: this.config.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
+      windowSeconds: this.config.LOGIN_WINDOW_SECONDS,
+    };
   }
 }
 
-const accountKey = (email: string) => `account:${email}`;
+interface Reservation {
+  pairKey: string;
+  clientKey?: string;
+  counts: Array<['client' | 'account', AttemptCount]>;
+}
+
+/** Every counter of an account starts with this, whichever client it counts (`unlock_user` clears them all). */
+export const accountPrefix = (email: string) => `account:${email}|`;
+
+const rateLimited = (count: AttemptCount) =>
+  new ServiceError(ErrorCode.RateLimited, RATE_LIMITED_MESSAGE, undefined, count.retryAfter);

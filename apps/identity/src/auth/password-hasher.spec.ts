@@ -28,4 +28,11 @@ describe('PasswordHasher', () => {
     await expect(hasher.verify('', null)).resolves.toBe(false);
     await expect(hasher.verify('anything at all', null)).resolves.toBe(false);
   });
+
+  it('asks for a rehash of a hash made at another cost, not of one at the configured cost', async () => {
+    const other = new PasswordHasher({ BCRYPT_COST: 5 });
+    expect(hasher.needsRehash(await other.hash('Correct-Horse-9'))).toBe(true);
+    expect(hasher.needsRehash(await hasher.hash('Correct-Horse-9'))).toBe(false);
+    expect(hasher.needsRehash('not a bcrypt hash')).toBe(false);
+  });
 });

@@ -49,6 +49,16 @@ export class PasswordHasher implements OnModuleInit {
     return bcrypt.compare(prehashed, storedHash);
   }
 
+  /** A hash made at another cost than the configured one (raised or lowered since). */
+  needsRehash(storedHash: string): boolean {
+    try {
+      return bcrypt.getRounds(storedHash) !== this.cost;
+    } catch {
+      return false;
+    }
+  }
+
+  /** At the configured cost, so an unknown email costs exactly what a wrong password does. */
   private dummy(): Promise<string> {
     this.dummyHash ??= bcrypt.hash(randomBytes(32).toString('base64'), this.cost);
     return this.dummyHash;

@@ -1,3 +1,5 @@
+import { dictionary } from '@zxcvbn-ts/language-common';
+
 /** Label Studio's `PasswordLengthValidator(min_length=8, max_length=128)`; note the EN DASH (U+2013). */
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -6,6 +8,23 @@ export const PASSWORD_LENGTH_MESSAGE = `Please enter a password ${PASSWORD_MIN_L
 /** Django's `UserAttributeSimilarityValidator` default. */
 export const MAX_SIMILARITY = 0.7;
 export const PASSWORD_TOO_SIMILAR_MESSAGE = 'The password is too similar to the email address.';
+
+/** Django's `CommonPasswordValidator` message. */
+export const PASSWORD_TOO_COMMON_MESSAGE = 'This password is too common.';
+
+/**
+ * NIST SP 800-63B 5.1.1.2: refuse passwords found in lists of commonly used and breached ones. The
+ * list is zxcvbn-ts' (about 50,000 passwords ranked by frequency in public breach corpora), bundled
+ * with the package: no network call, nothing about the password leaves the process. Only entries the
+ * length rule would let through are kept; they are compared case-insensitively.
+ */
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
+  dictionary['passwords-common']
+    .filter((entry) => [...entry].length >= PASSWORD_MIN_LENGTH)
+    .map((entry) => entry.toLowerCase()),
+);
+
+export const isCommonPassword = (password: string): boolean => COMMON_PASSWORDS.has(password.toLowerCase());
 
 /** Python's `len(str)`: code points, not UTF-16 units (an emoji is one character). */
 const characterCount = (value: string): number => [...value].length;
@@ -61,5 +80,6 @@ export function passwordProblems(password: string, email: string): string[] {
   if (isTooSimilarToEmail(password, email)) problems.push(PASSWORD_TOO_SIMILAR_MESSAGE);
   const length = characterCount(password);
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) problems.push(PASSWORD_LENGTH_MESSAGE);
+  if (isCommonPassword(password)) problems.push(PASSWORD_TOO_COMMON_MESSAGE);
   return problems;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ErrorCode } from '@app/contracts';
+import { chosenTokenWarning, ErrorCode } from '@app/contracts';
 import { ServiceError } from '@app/bus';
 import { ConfigError } from '@app/config';
 import { ProvisionAccountUseCase } from '../accounts/provision-account.usecase';
@@ -30,6 +30,8 @@ export class BootstrapAccount implements OnApplicationBootstrap {
         'environment',
       );
       if (created) this.logger.log(`User ${account.email} created (id ${account.id})`);
+      const warning = chosenTokenWarning(settings.token);
+      if (created && warning) this.logger.warn(`${settings.variables.token}: ${warning}`);
       else this.logger.log(`User ${account.email} already exists`);
     } catch (error) {
       if (error instanceof ServiceError && error.code === ErrorCode.Conflict) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { EntityManager, MoreThan } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { KvValueOf, MAX_REPLICATED_SESSIONS, MIN_REPLICATED_TOKEN_LENGTH, ReadModels } from '@app/contracts';
 import { OutboxRelay, Projection, recordReadModelChange } from '@app/database';
 import { Account } from '../accounts/account.entity';
@@ -45,12 +45,16 @@ export class AuthUserProjection implements Projection<typeof ReadModels.authUser
     // Inactive accounts stay, with isActive false: that is how a deactivation reaches the gateway.
     if (!account) return null;
     const token = await manager.findOneBy(ApiToken, { userId: id });
-    const sessions = await manager.find(WebSession, {
-      select: { digest: true, expiresAt: true },
-      where: { userId: id, expiresAt: MoreThan(new Date()) },
-      order: { createdAt: 'DESC', digest: 'ASC' },
-      take: MAX_REPLICATED_SESSIONS,
-    });
+    // Live by the database's clock, the one that set the expiry.
+    const sessions = await manager
+      .getRepository(WebSession)
+      .createQueryBuilder('s')
+      .select(['s.digest', 's.expiresAt'])
+      .where('s.user_id = :id AND s.expires_at > now()', { id })
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.digest', 'ASC')
+      .take(MAX_REPLICATED_SESSIONS)
+      .getMany();
     return {
       account: toAccountDto(account),
       tokenDigest: token ? this.tokenDigest(token) : null,

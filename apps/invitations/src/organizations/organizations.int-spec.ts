@@ -125,7 +125,7 @@ describe('organizations over the bus', () => {
     const updated = await update({
       title: '  Acme labeling ',
       contactInfo: 'team@acme.example',
-      token: 'my-own-token',
+      token: 'my-own-token-of-22-chars',
       createdBy: 99,
       users: [],
     } as Omit<UpdateOrganizationRequest, 'organizationId'>);
@@ -133,12 +133,12 @@ describe('organizations over the bus', () => {
     expect(updated).toMatchObject({
       title: 'Acme labeling',
       contactInfo: 'team@acme.example',
-      token: 'my-own-token',
+      token: 'my-own-token-of-22-chars',
       createdBy: OWNER,
       users: [OWNER, MEMBER],
     });
     await expect(
-      client.request(InvitationsSubjects.authorizeSignup, { inviteToken: 'my-own-token' }),
+      client.request(InvitationsSubjects.authorizeSignup, { inviteToken: 'my-own-token-of-22-chars' }),
     ).resolves.toEqual({ organizationId });
     await expect(update({ contactInfo: null })).resolves.toMatchObject({ contactInfo: null });
     const [entry] = await tables.rows<{ actor: string; details: object }>(
@@ -157,7 +157,7 @@ describe('organizations over the bus', () => {
   });
 
   it('refuses an invite token another organization has, as a field error', async () => {
-    const other = await tables.insertOrganization({ token: 'taken-token' });
+    const other = await tables.insertOrganization({ token: 'taken-token-of-22-characters' });
 
     expect(
       await failureOf(
@@ -175,6 +175,7 @@ describe('organizations over the bus', () => {
     ['a contact that is not an email', { contactInfo: 'not-an-email' }],
     ['a token with a space', { token: 'a b' }],
     ['a token too long', { token: 'a'.repeat(257) }],
+    ['a token shorter than 22 characters', { token: 'a'.repeat(21) }],
   ])('answers VALIDATION_FAILED for %s', async (_case, change) => {
     expect(
       (await failureOf(client, InvitationsSubjects.updateOrganization, { organizationId, ...change }, OWNER))

@@ -5,7 +5,7 @@ import type { Sharp, SharpOptions } from 'sharp';
 export type AvatarFormat = 'png' | 'jpeg' | 'gif' | 'webp';
 
 export const AVATAR_MESSAGES = {
-  unreadable: "Can't read image, try another one",
+  unreadable: AvatarFiles.unreadableMessage,
   tooLarge: (w: number, h: number) => `Please use an image that is ${w} x ${h} pixels or smaller.`,
   wrongType: 'Please use a JPEG, GIF, PNG or WebP image.',
   fileSize: AvatarFiles.fileSizeMessage,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { recordAudit } from '@app/database';
+import { ProfileAudit } from '../audit/profile-audit';
 import { recordProfilesChanged } from '../read-model/profile.projection';
 import { ProfileRepository } from '../profiles/profile.repository';
 
@@ -37,7 +39,11 @@ export class AvatarRepository {
    * account was removed. Returns the file it pointed at before (now an orphan), or undefined when
    * there is no such account any more (nothing changed).
    */
-  async swap(userId: number, file: string | null): Promise<{ previous: string | null } | undefined> {
+  async swap(
+    userId: number,
+    file: string | null,
+    audit?: ProfileAudit,
+  ): Promise<{ previous: string | null } | undefined> {
     return this.profiles.inUserTransaction(userId, async (runner) => {
       const removed = (await runner.query('SELECT 1 FROM profile_removal WHERE user_id = $1', [
         userId,
@@ -53,6 +59,7 @@ export class AvatarRepository {
       );
       if (file) await runner.query('DELETE FROM avatar_orphan WHERE file = $1', [file]);
       await recordProfilesChanged(runner.manager, [userId]);
+      if (audit) await recordAudit(runner.manager, audit);
       const previous = before?.avatar_key ?? null;
       if (previous && previous !== file) await recordOrphanIn(runner, previous);
       return { previous: previous === file ? null : previous };

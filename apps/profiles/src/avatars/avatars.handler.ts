@@ -1,6 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AvatarLimitsDto, AvatarLocationDto, Empty, ProfileDto, ProfilesSubjects } from '@app/contracts';
-import { BusController, parseRequest } from '@app/bus';
+import { BusController, Caller, parseRequest } from '@app/bus';
 import { RecordActivityUseCase } from '../profiles/record-activity.usecase';
 import { AvatarsUseCases } from './avatars.usecases';
 
@@ -12,14 +12,14 @@ export class AvatarsHandler {
   ) {}
 
   @MessagePattern(ProfilesSubjects.setAvatar.subject)
-  set(@Payload() payload: unknown): Promise<ProfileDto> {
+  set(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<ProfileDto> {
     const request = parseRequest(ProfilesSubjects.setAvatar, payload);
-    return this.avatars.set(request.userId, request.upload);
+    return this.avatars.set(request.userId, request.upload, caller);
   }
 
   @MessagePattern(ProfilesSubjects.clearAvatar.subject)
-  clear(@Payload() payload: unknown): Promise<ProfileDto> {
-    return this.avatars.clear(parseRequest(ProfilesSubjects.clearAvatar, payload).userId);
+  clear(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<ProfileDto> {
+    return this.avatars.clear(parseRequest(ProfilesSubjects.clearAvatar, payload).userId, caller);
   }
 
   @MessagePattern(ProfilesSubjects.locateAvatar.subject)

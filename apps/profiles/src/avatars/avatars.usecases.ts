@@ -45,7 +45,7 @@ export class AvatarsUseCases {
     return { ...this.limits, maxBytes: AvatarFiles.maxBytes };
   }
 
-  async set(userId: number, upload: string): Promise<ProfileDto> {
+  async set(userId: number, upload: string, actor?: number): Promise<ProfileDto> {
     const bytes = await this.uploads.take(upload);
     if (!bytes) return fail(ErrorCode.ValidationFailed, 'The upload expired, try again');
     let image;
@@ -59,7 +59,11 @@ export class AvatarsUseCases {
     // Recorded first: if anything below fails or the process dies, the sweeper removes the object.
     await this.avatars.recordOrphan(file);
     await this.storage.put(file, image.data, image.contentType);
-    const swapped = await this.avatars.swap(userId, file);
+    const swapped = await this.avatars.swap(userId, file, {
+      action: 'avatar.set',
+      actor,
+      subjectUserId: userId,
+    });
     this.relay.kick();
     if (!swapped) {
       await this.discard(file);
@@ -69,10 +73,14 @@ export class AvatarsUseCases {
     return this.profileOf(userId);
   }
 
-  async clear(userId: number): Promise<ProfileDto> {
+  async clear(userId: number, actor?: number): Promise<ProfileDto> {
     // Fails with UNAVAILABLE (and changes nothing) while the store is down.
     await this.storage.check();
-    const swapped = await this.avatars.swap(userId, null);
+    const swapped = await this.avatars.swap(userId, null, {
+      action: 'avatar.clear',
+      actor,
+      subjectUserId: userId,
+    });
     this.relay.kick();
     if (!swapped) return fail(ErrorCode.NotFound, NO_ACCOUNT);
     if (swapped.previous) await this.discard(swapped.previous);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, QueryRunner, Repository } from 'typeorm';
+import { recordAudit } from '@app/database';
+import { ProfileAudit } from '../audit/profile-audit';
 import { recordProfilesChanged } from '../read-model/profile.projection';
 import { ProfileEntity } from './profile.entity';
 
@@ -90,7 +92,7 @@ export class ProfileRepository {
    * One statement: updates the given fields, or creates the profile with them when it does not
    * exist yet, so an update is never lost to a registration that has not been processed.
    */
-  async upsert(userId: number, changes: ProfileChanges): Promise<ProfileEntity> {
+  async upsert(userId: number, changes: ProfileChanges, audit?: ProfileAudit): Promise<ProfileEntity> {
     const columns = ['user_id'];
     const values = ['$1::integer'];
     const params: unknown[] = [userId];
@@ -104,7 +106,8 @@ export class ProfileRepository {
       values.push(`$${params.length}::${cast}`);
       assignments.push(`${column} = EXCLUDED.${column}`);
     }
-    if (assignments.length) {
+    const edited = assignments.length > 0;
+    if (edited) {
       // clock_timestamp(), not now(): a row created here must differ from created_at (= now()),
       // which is how ensure() tells an edited profile from an untouched one.
       columns.push('updated_at');
@@ -123,6 +126,7 @@ export class ProfileRepository {
         params,
       );
       await recordProfilesChanged(runner.manager, [userId]);
+      if (audit && edited) await recordAudit(runner.manager, audit);
       return toEntity(row);
     });
   }

@@ -1,6 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ProfileDto, ProfilesSubjects } from '@app/contracts';
-import { BusController, parseRequest } from '@app/bus';
+import { BusController, Caller, parseRequest } from '@app/bus';
 import { EnsureProfileUseCase } from './ensure-profile.usecase';
 import { GetProfilesUseCase } from './get-profiles.usecase';
 import { UpdateProfileUseCase } from './update-profile.usecase';
@@ -29,7 +29,7 @@ export class ProfilesHandler {
   }
 
   @MessagePattern(ProfilesSubjects.updateProfile.subject)
-  async update(@Payload() payload: unknown): Promise<ProfileDto> {
-    return this.updateProfile.execute(parseRequest(ProfilesSubjects.updateProfile, payload));
+  async update(@Payload() payload: unknown, @Caller() caller: number | undefined): Promise<ProfileDto> {
+    return this.updateProfile.execute(parseRequest(ProfilesSubjects.updateProfile, payload), caller);
   }
 }

@@ -55,6 +55,10 @@ export interface SigningKeyRotationReply {
   activeFrom: IsoDate;
   retired: string[];
 }
+export interface UnlockAccountReply {
+  /** How many login counters of the account were cleared (0: it was not delayed). */
+  cleared: number;
+}
 export interface ProvisionAccountReply {
   account: AccountDto;
   created: boolean;
@@ -302,6 +306,14 @@ export const IdentitySubjects = {
     subject: 'identity.operator.account.set-active.v1',
     schema: setActiveSchema,
     reply: returns<AccountDto>(),
+    from: ['admin'],
+    servedBy: 'identity',
+  }),
+  /** Ends every login delay on the account, from whichever client (`label-studio unlock_user`). */
+  unlockAccount: request({
+    subject: 'identity.operator.account.unlock.v1',
+    schema: findAccountSchema,
+    reply: returns<UnlockAccountReply>(),
     from: ['admin'],
     servedBy: 'identity',
   }),

@@ -68,6 +68,19 @@ export type EnsureMembershipRequest = z.input<typeof ensureMembershipSchema>;
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 
 /**
+ * An invitation token a member chooses (`PATCH /api/organizations/{id}`, as Label Studio allows)
+ * is a secret like a generated one: at least 22 URL-safe characters (132 bits if random), so a
+ * weak link cannot be set by hand. Generated tokens have 40 characters of 62 (about 238 bits).
+ */
+export const CHOSEN_INVITE_TOKEN_MIN_LENGTH = 22;
+export function chosenInviteTokenProblem(token: string): string | undefined {
+  if (token.length < CHOSEN_INVITE_TOKEN_MIN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    return `Ensure this field has at least ${CHOSEN_INVITE_TOKEN_MIN_LENGTH} characters, each a letter, a digit, "-" or "_".`;
+  }
+  return undefined;
+}
+
+/**
  * The writable fields of Label Studio's `OrganizationSerializer` (the invite token included, as
  * there); `created_by` and anything else never reach the database. The gateway checks the same
  * rules with Label Studio's field names and messages; these are the service's own floor.
@@ -85,12 +98,13 @@ const updateOrganizationSchema = z.object({
     .union([z.literal(''), z.string().trim().max(254).email('Enter a valid email address.')])
     .nullable()
     .optional(),
-  // The token travels in a link's query string and is compared as printable ASCII.
   token: z
     .string()
-    .min(1, 'This field may not be blank.')
     .max(256, 'Ensure this field has no more than 256 characters.')
-    .regex(/^[\x21-\x7e]+$/, 'Only printable characters without spaces are allowed.')
+    .superRefine((token, ctx) => {
+      const problem = chosenInviteTokenProblem(token);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    })
     .optional(),
 });
 export type UpdateOrganizationRequest = z.input<typeof updateOrganizationSchema>;

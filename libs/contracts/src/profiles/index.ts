@@ -37,6 +37,8 @@ export const AvatarFiles = {
   /** Label Studio's limit, 1 MiB. */
   maxBytes: 1024 * 1024,
   fileSizeMessage: 'Avatar file size may not exceed 1024.0 kb',
+  /** Label Studio's words for a file that is not a readable image (empty, truncated, garbage). */
+  unreadableMessage: "Can't read image, try another one",
   storageUnavailableMessage: 'Avatar storage is unavailable. Try again later.',
   /** The names profiles gives stored files (32 random hex digits); nothing else is ever served. */
   namePattern: /^[0-9a-f]{32}\.(png|jpg|webp)$/,
