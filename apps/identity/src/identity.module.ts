@@ -34,10 +34,13 @@ import { LoginAttempt } from './auth/login-attempt.entity';
 import { LoginThrottleRepository } from './auth/login-throttle.repository';
 import { LoginUseCase } from './auth/login.usecase';
 import { PasswordHasher } from './auth/password-hasher';
+import { PasswordQueueController } from './auth/password-queue.controller';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
+import { AccountSignupTicket1795900000000 } from './migrations/1795900000000-account-signup-ticket';
+import { SignupRefusedConsumer } from './events/signup-refused.consumer';
 import { AuthUserProjection } from './read-model/auth-user.projection';
 import { ExpiredRowsSweeper } from './sessions/expired-rows.sweeper';
 import { LogoutUseCase } from './sessions/logout.usecase';
@@ -55,7 +58,7 @@ import { TokensHandler } from './tokens/tokens.handler';
 
 export const IDENTITY_ENTITIES = [Account, ApiToken, WebSession, LoginAttempt, AuditEntry, OutboxMessage];
 /** In order; never edit one once merged, add a new one. */
-export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186];
+export const IDENTITY_MIGRATIONS = [InitialSchema1795838335186, AccountSignupTicket1795900000000];
 
 /** The identity service, built from a validated configuration (tests pass their own). */
 @Module({})
@@ -79,6 +82,7 @@ export class IdentityModule {
       ],
       controllers: [
         ServiceHealthController,
+        PasswordQueueController,
         AccountsHandler,
         OperatorAccountsHandler,
         AuthHandler,
@@ -120,6 +124,7 @@ export class IdentityModule {
         SetActiveUseCase,
         BootstrapAccount,
         MemberRemovedConsumer,
+        SignupRefusedConsumer,
       ],
     };
   }

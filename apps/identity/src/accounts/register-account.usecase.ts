@@ -60,6 +60,7 @@ export class RegisterAccountUseCase {
           allowNewsletters: input.allowNewsletters ?? null,
           organizationId: input.organizationId,
           setActiveOrganization: true,
+          signupTicket: input.ticket,
         });
         await this.audit.record(
           {
