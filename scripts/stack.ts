@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     ...localStackOptions(root, process.env),
     env: {},
     output: 'inherit',
-    announce: (line) => process.stdout.write(`${line}\n`),
+    announce: (line) => process.stdout.write(`[stack] ${line}\n`),
+    supervise: true,
   });
   let stopping = false;
   const shutdown = async () => {

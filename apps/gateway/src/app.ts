@@ -8,6 +8,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { acceptCorrelationId, requestScope } from '@app/logging';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
+import { HttpDrain } from './http/http-drain';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
@@ -33,7 +34,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoNestLogger));
-  app.enableShutdownHooks();
+  // Requests in progress are counted so that SIGTERM can answer them all first (see main.ts).
+  app.use(app.get(HttpDrain).middleware);
 
   app.use(
     helmet({

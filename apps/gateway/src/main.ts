@@ -1,11 +1,23 @@
 import { ConfigError } from '@app/config';
 import { createGatewayApp } from './app';
 import { loadGatewayConfig } from './config';
+import { HttpDrain } from './http/http-drain';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const app = await createGatewayApp(config);
   await app.listen(config.port, config.host);
+  // SIGTERM (or Ctrl-C): answer what has arrived, then close the bus and exit.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.get(HttpDrain).drain(app.getHttpServer(), config.nats.shutdownGraceMs ?? 25_000);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
 }
 
 main().catch((error: unknown) => {
