@@ -26,6 +26,11 @@ export interface StackOptions {
   gatewayReplicas?: number;
   /** Health ports of identity, invitations, profiles (in that order). */
   healthPorts: [number, number, number];
+  /**
+   * More replicas of the services (tests): replica r > 0 of a service listens for health on
+   * `serviceReplicaHealthPorts[app][r - 1]`.
+   */
+  serviceReplicaHealthPorts?: Partial<Record<AppName, number[]>>;
   secretKey: string;
   /** Extra environment for every app (e.g. LABEL_STUDIO_* settings, BCRYPT_COST). */
   env: Record<string, string | undefined>;
@@ -131,7 +136,6 @@ export function appEnv(
   storage?: LocalObjectStorage,
   replica = 0,
 ): Record<string, string | undefined> {
-  const index = SERVICES.indexOf(app);
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...(app === 'profiles' && storage ? storage.env() : {}),
@@ -146,13 +150,20 @@ export function appEnv(
     env.PORT = String(options.gatewayPort + replica);
   } else {
     env.DATABASE_URL = databaseUrl(options, app);
-    env.HEALTH_PORT = String(options.healthPorts[index]);
+    env.HEALTH_PORT = String(servicePort(options, app, replica));
   }
   return env;
 }
 
+function servicePort(options: StackOptions, app: AppName, replica: number): number {
+  if (replica === 0) return options.healthPorts[SERVICES.indexOf(app)];
+  const port = options.serviceReplicaHealthPorts?.[app]?.[replica - 1];
+  if (port === undefined) throw new Error(`no health port for ${app} replica ${replica}`);
+  return port;
+}
+
 export function healthUrl(options: StackOptions, app: AppName, replica = 0): string {
-  const port = app === 'gateway' ? options.gatewayPort + replica : options.healthPorts[SERVICES.indexOf(app)];
+  const port = app === 'gateway' ? options.gatewayPort + replica : servicePort(options, app, replica);
   return `http://127.0.0.1:${port}/health/ready`;
 }
 
@@ -239,7 +250,15 @@ export class Stack {
       );
     }
     // Services first (they create their databases and run migrations), then the gateway.
-    await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => this.startApp(app, timeoutMs)));
+    await Promise.all(
+      apps
+        .filter((a) => a !== 'gateway')
+        .flatMap((app) =>
+          Array.from({ length: 1 + (this.options.serviceReplicaHealthPorts?.[app]?.length ?? 0) }, (_, r) =>
+            this.startApp(app, timeoutMs, r),
+          ),
+        ),
+    );
     if (apps.includes('gateway')) {
       const replicas = this.options.gatewayReplicas ?? 1;
       await Promise.all(Array.from({ length: replicas }, (_, i) => this.startApp('gateway', timeoutMs, i)));

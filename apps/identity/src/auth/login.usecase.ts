@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, IdentityEvents, LoginReply } from '@app/contracts';
-import { ServiceError } from '@app/bus';
+import { failIfSenderGone, ServiceError } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { Account } from '../accounts/account.entity';
 import { toAccountDto } from '../accounts/account.mapper';
@@ -87,6 +87,7 @@ export class LoginUseCase {
         },
         manager,
       );
+      failIfSenderGone();
       return opened;
     });
     this.relay.kick();
