@@ -116,9 +116,11 @@ export class Load {
   /** One attempt at `path` through the next gateway; connection failures go to the next one. */
   private async send(kind: OperationKind, build: (base: string) => Promise<Response>): Promise<Sample> {
     const started = Date.now();
+    const first = this.next++;
     for (let attempt = 0; ; attempt++) {
+      // A failed connection is tried again on the next replica, as a load balancer does.
       const gateways = this.gateways();
-      const base = gateways[this.next++ % gateways.length];
+      const base = gateways[(first + attempt) % gateways.length];
       try {
         const res = await build(base);
         const wellFormed = await wellFormedError(res);

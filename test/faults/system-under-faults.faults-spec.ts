@@ -17,6 +17,8 @@ const REPLICAS = 2;
 /** Every answer while a dependency is down comes within this. */
 const ANSWER_WITHIN_MS = 5_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const countBy = (values: string[]) =>
+  values.reduce<Record<string, number>>((out, v) => ({ ...out, [v]: (out[v] ?? 0) + 1 }), {});
 
 /** What the report at the end prints. */
 const figures: Record<string, unknown> = {};
@@ -393,6 +395,43 @@ describe('the system under faults', () => {
       for (const answer of await probe(whoamiRequest(member))) expect(answer.status).toBe(200);
       await stack.storage!.resume();
       figures.s3RecoveryMs = await until(async () => (await probe(upload)).every((a) => a.status === 200));
+    });
+  });
+
+  it('drains on SIGTERM: requests in flight are answered, none ends as 5xx or a cut connection', async () => {
+    const member = members[4];
+    const cause = (error: unknown) =>
+      String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    const whoamiAt = (base: string, delay: number) =>
+      pause(delay).then(() =>
+        fetch(`${base}/api/current-user/whoami`, {
+          headers: { authorization: `Token ${member.token}` },
+        }).then(async (res) => String((await res.arrayBuffer(), res.status)), cause),
+      );
+    const loginAt = (delay: number) =>
+      pause(delay).then(async () => {
+        const res = await new TestBrowser(stack.gatewayUrls[0]).login(member.email, PASSWORD);
+        return String(res.status);
+      });
+    await phase('graceful drain', async () => {
+      // The second gateway gets a stream of whoami and is told to stop in the middle of it.
+      const whoami = Array.from({ length: 120 }, (_, i) => whoamiAt(stack.gatewayUrls[1], i * 4));
+      // Logins go through the first gateway while the second identity is told to stop.
+      const logins = Array.from({ length: 30 }, (_, i) => loginAt(i * 15));
+      await pause(150);
+      await Promise.all([
+        stack.stopReplica('gateway', 1, 'SIGTERM'),
+        stack.stopReplica('identity', 1, 'SIGTERM'),
+      ]);
+      const whoamiOutcomes = await Promise.all(whoami);
+      const loginOutcomes = await Promise.all(logins);
+      figures.drain = { whoami: countBy(whoamiOutcomes), logins: countBy(loginOutcomes) };
+      // Answered, or (after the listener closed) refused a new connection, which a load balancer
+      // sends elsewhere: never a 5xx, never a connection cut while its request was in progress.
+      for (const outcome of whoamiOutcomes) expect(['200', 'ECONNREFUSED']).toContain(outcome);
+      expect(whoamiOutcomes.filter((o) => o === '200').length).toBeGreaterThan(0);
+      for (const outcome of loginOutcomes) expect(outcome).toBe('302');
+      await Promise.all([restart('gateway', 1), restart('identity', 1)]);
     });
   });
 
