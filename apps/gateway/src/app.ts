@@ -6,10 +6,14 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { acceptCorrelationId, requestScope } from '@app/logging';
+import { startMetrics } from '@app/metrics';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { HttpDrain } from './http/http-drain';
+import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
+import { API_VERSION } from './errors/http-error.filter';
+import { OpenApiDocument } from './openapi/openapi-document';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
 
@@ -36,6 +40,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   app.useLogger(app.get(PinoNestLogger));
   // Requests in progress are counted so that SIGTERM can answer them all first (see main.ts).
   app.use(app.get(HttpDrain).middleware);
+  startMetrics('gateway');
+  app.use(recordHttpMetrics);
 
   app.use(
     helmet({
@@ -82,5 +88,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   // Bodies are capped while reading: an oversized request is refused before it is buffered.
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
+  app.get(OpenApiDocument).build(app, API_VERSION);
   return app;
 }

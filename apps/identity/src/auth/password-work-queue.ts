@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ErrorCode } from '@app/contracts';
 import { ServiceError } from '@app/bus';
 import { currentDeadline } from '@app/logging';
+import { passwordHashQueueDepth, passwordHashQueueWait, passwordHashRefused } from '@app/metrics';
 
 export interface PasswordQueueStats {
   concurrency: number;
@@ -78,6 +79,7 @@ export class PasswordWorkQueue {
     const allowed = this.allowedWait(deadline);
     if (predicted > allowed) {
       this.refused++;
+      passwordHashRefused.inc();
       const retryAfter = Math.max(1, Math.ceil(predicted / 1000));
       this.logger.warn(
         {
@@ -94,11 +96,13 @@ export class PasswordWorkQueue {
     await this.slot();
     const waited = Date.now() - enqueuedAt;
     this.longestWaitMs = Math.max(this.longestWaitMs, waited);
+    passwordHashQueueWait.observe(waited / 1000);
     if (deadline !== undefined && Date.now() + this.averageMs + REPLY_MARGIN_MS > deadline) {
       // The prediction was too kind (work got slower): the sender stops waiting before this could
       // finish, so it is not started at all.
       this.release();
       this.refused++;
+      passwordHashRefused.inc();
       this.logger.warn({ waitedMs: waited }, 'Password work dropped: its sender would no longer wait for it');
       throw new ServiceError(ErrorCode.Unavailable, PASSWORD_BUSY_MESSAGE, undefined, 1);
     }
@@ -133,11 +137,13 @@ export class PasswordWorkQueue {
     }
     return new Promise((resolve) => {
       this.waiting.push(resolve);
+      passwordHashQueueDepth.set(this.waiting.length);
     });
   }
 
   private release(): void {
     const next = this.waiting.shift();
+    passwordHashQueueDepth.set(this.waiting.length);
     if (next) next();
     else this.running--;
   }
