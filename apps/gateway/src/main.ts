@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await app.get(HttpDrain).drain(app.getHttpServer(), config.nats.shutdownGraceMs ?? 25_000);
+    await app.get(HttpDrain).drain(app.getHttpServer(), config.nats.shutdownGraceMs ?? 20_000);
     await app.close();
     metrics.close();
     process.exit(0);

@@ -99,7 +99,7 @@ export class ContractNatsServer extends ServerNats {
   constructor(
     private readonly settings: BusSettings,
     /** How long a shutdown waits for the requests it has taken to be answered. */
-    private readonly shutdownGraceMs = 25_000,
+    private readonly shutdownGraceMs = 20_000,
   ) {
     super({
       ...natsConnectionOptions(settings),

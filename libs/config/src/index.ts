@@ -171,7 +171,7 @@ export const busSchema = {
   NATS_PUBLIC_KEYS_FILE: z.string().optional(),
   BUS_TIMEOUT_MS: positiveInt(5000),
   /** SIGTERM: the app stops taking work and waits this long at most for what it has taken. */
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   LOG_LEVEL: logLevel,
 };
 
