@@ -28,6 +28,11 @@ export interface StackOptions {
   gatewayReplicas?: number;
   /** Health ports of identity, invitations, profiles (in that order). */
   healthPorts: [number, number, number];
+  /**
+   * More replicas of the services (tests): replica r > 0 of a service listens for health on
+   * `serviceReplicaHealthPorts[app][r - 1]`.
+   */
+  serviceReplicaHealthPorts?: Partial<Record<AppName, number[]>>;
   /** Each gateway replica's health port (its `/metrics`); any free port when not given. */
   gatewayHealthPorts?: number[];
   secretKey: string;
@@ -51,7 +56,15 @@ export interface StackOptions {
    * data here (and listens on MINIO_PORT, or any free port when 0).
    */
   localStorage?: { directory: string; port: number };
+  /**
+   * Restart an app that had become ready and then exited on its own, with back-off (as
+   * Kubernetes would), telling `announce`. Tests leave it off: they stop and start apps themselves.
+   */
+  supervise?: boolean;
 }
+
+/** Back-off of restarts: doubles from the first, up to the last; reset after a minute of running. */
+const RESTART_BACKOFF_MS = { first: 1_000, max: 30_000, resetAfter: 60_000 };
 
 /** What an app needs to reach the bus as itself. */
 export interface NatsEndpoint {
@@ -146,7 +159,6 @@ export function appEnv(
   storage?: LocalObjectStorage,
   replica = 0,
 ): Record<string, string | undefined> {
-  const index = SERVICES.indexOf(app);
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...(app === 'profiles' && storage ? storage.env() : {}),
@@ -162,13 +174,20 @@ export function appEnv(
     env.HEALTH_PORT = String(options.gatewayHealthPorts?.[replica] ?? 0);
   } else {
     env.DATABASE_URL = databaseUrl(options, app);
-    env.HEALTH_PORT = String(options.healthPorts[index]);
+    env.HEALTH_PORT = String(servicePort(options, app, replica));
   }
   return env;
 }
 
+function servicePort(options: StackOptions, app: AppName, replica: number): number {
+  if (replica === 0) return options.healthPorts[SERVICES.indexOf(app)];
+  const port = options.serviceReplicaHealthPorts?.[app]?.[replica - 1];
+  if (port === undefined) throw new Error(`no health port for ${app} replica ${replica}`);
+  return port;
+}
+
 export function healthUrl(options: StackOptions, app: AppName, replica = 0): string {
-  const port = app === 'gateway' ? options.gatewayPort + replica : options.healthPorts[SERVICES.indexOf(app)];
+  const port = app === 'gateway' ? options.gatewayPort + replica : servicePort(options, app, replica);
   return `http://127.0.0.1:${port}/health/ready`;
 }
 
@@ -193,6 +212,10 @@ export class Stack {
   private readonly children = new Map<string, ChildProcess>();
   private localStorage?: LocalObjectStorage;
   private ownNats?: LocalNats;
+  /** The next restart delay of each supervised replica. */
+  private readonly backoff = new Map<string, number>();
+  private stopping = false;
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: StackOptions) {
     // Whatever ends this process (a test runner's timeout included) ends the apps with it.
@@ -231,6 +254,7 @@ export class Stack {
   }
 
   async start(apps: AppName[] = APPS, timeoutMs = 60_000): Promise<void> {
+    this.stopping = false;
     if (!isEndpoint(this.options.nats) && !this.ownNats) {
       this.ownNats = await LocalNats.start({
         ...this.options.nats,
@@ -250,7 +274,15 @@ export class Stack {
       );
     }
     // Services first (they create their databases and run migrations), then the gateway.
-    await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => this.startApp(app, timeoutMs)));
+    await Promise.all(
+      apps
+        .filter((a) => a !== 'gateway')
+        .flatMap((app) =>
+          Array.from({ length: 1 + (this.options.serviceReplicaHealthPorts?.[app]?.length ?? 0) }, (_, r) =>
+            this.startApp(app, timeoutMs, r),
+          ),
+        ),
+    );
     if (apps.includes('gateway')) {
       const replicas = this.options.gatewayReplicas ?? 1;
       await Promise.all(Array.from({ length: replicas }, (_, i) => this.startApp('gateway', timeoutMs, i)));
@@ -300,10 +332,56 @@ export class Stack {
       }
     }
     this.children.set(name, child);
-    child.once('exit', () => {
-      if (this.children.get(name) === child) this.children.delete(name);
+    const life: { readyAt?: number } = {};
+    child.once('exit', (code, signal) => {
+      if (this.children.get(name) !== child) return;
+      // Still in the map: nobody asked it to stop.
+      this.children.delete(name);
+      if (life.readyAt !== undefined && this.options.supervise && !this.stopping) {
+        this.restartLater(app, replica, timeoutMs, code, signal, Date.now() - life.readyAt);
+      }
     });
-    await waitReady(healthUrl(this.options, app, replica), timeoutMs, () => child.exitCode !== null);
+    await waitReady(healthUrl(this.options, app, replica), timeoutMs, () => child.exitCode !== null).catch(
+      (error: unknown) => {
+        const how = child.exitCode !== null ? ` (exit code ${child.exitCode})` : '';
+        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}${how}`);
+      },
+    );
+    life.readyAt = Date.now();
+  }
+
+  private restartLater(
+    app: AppName,
+    replica: number,
+    timeoutMs: number,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    ranMs: number,
+  ): void {
+    const name = `${app}#${replica}`;
+    const previous = this.backoff.get(name);
+    const delay =
+      previous === undefined || ranMs >= RESTART_BACKOFF_MS.resetAfter
+        ? RESTART_BACKOFF_MS.first
+        : Math.min(previous * 2, RESTART_BACKOFF_MS.max);
+    this.backoff.set(name, delay);
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    this.options.announce?.(`${name} exited unexpectedly (${how}); restarting in ${delay / 1000} s`);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.stopping) return;
+      this.startApp(app, timeoutMs, replica).then(
+        () => this.options.announce?.(`${name} restarted and ready`),
+        (error: unknown) => {
+          this.options.announce?.(`${name} did not come back: ${String(error)}`);
+          // It exited before it was ready (its exit handler saw no readiness): keep trying.
+          if (!this.children.has(name) && !this.stopping) {
+            this.restartLater(app, replica, timeoutMs, null, null, 0);
+          }
+        },
+      );
+    }, delay);
+    this.restartTimers.add(timer);
   }
 
   /** The process id of a running replica (for measurements). */
@@ -335,6 +413,9 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
     await this.stopApp('gateway');
     await Promise.all(SERVICES.map((app) => this.stopApp(app)));
     await this.localStorage?.stop();

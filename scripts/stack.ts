@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     env: {},
     // Readable lines for people; LOG_FORMAT=json passes the apps' JSON lines through.
     output: process.env.LOG_FORMAT === 'json' ? 'inherit' : 'readable',
-    announce: (line) => process.stdout.write(`${line}\n`),
+    announce: (line) => process.stdout.write(`[stack] ${line}\n`),
+    supervise: true,
   });
   let stopping = false;
   const shutdown = async () => {

@@ -114,7 +114,7 @@ export async function startTestStack(
 }
 
 /** The first of `count` consecutive free ports. */
-async function freeRange(count: number): Promise<number> {
+export async function freeRange(count: number): Promise<number> {
   for (;;) {
     const first = await freePort();
     const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => portIsFree(first + i + 1)));

@@ -11,6 +11,7 @@ import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { Authenticator } from './auth/authenticator';
 import { answerBeforeRouting } from './http/before-routing';
+import { HttpDrain } from './http/http-drain';
 import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { noStoreByDefault } from './http/no-store.middleware';
 import { securityHeaders, setHeaders } from './http/security-headers';
@@ -39,7 +40,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoNestLogger));
-  app.enableShutdownHooks();
+  // Requests in progress are counted so that SIGTERM can answer them all first (see main.ts).
+  app.use(app.get(HttpDrain).middleware);
   startMetrics('gateway');
 
   // Answered from memory when it can be, before Express sees the request; otherwise the route does.

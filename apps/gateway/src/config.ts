@@ -63,6 +63,12 @@ const schema = z
      * meanwhile cannot reach it); after that, authenticated requests answer 503 until it is back.
      */
     READ_MODEL_MAX_STALE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    /**
+     * How long a login or signup may wait for identity. Identity queues password work and admits a
+     * request only when it can finish within this (and its own PASSWORD_QUEUE_MAX_WAIT_MS), so it
+     * must be longer than that wait plus one hash for the whole queue to be usable.
+     */
+    PASSWORD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(40_000),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -84,6 +90,7 @@ const schema = z
     },
     activityFlushMs: env.ACTIVITY_FLUSH_MS,
     readModelMaxStaleMs: env.READ_MODEL_MAX_STALE_MS,
+    passwordRequestTimeoutMs: env.PASSWORD_REQUEST_TIMEOUT_MS,
   }));
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -27,6 +27,7 @@ import { StaticAssetsController } from './web/static-assets.controller';
 import { WebController } from './web/web.controller';
 import { WebSession } from './web/web-session';
 import { EdgeThrottle } from './throttle/edge-throttle';
+import { HttpDrain } from './http/http-drain';
 
 @Module({})
 export class GatewayModule {
@@ -56,6 +57,7 @@ export class GatewayModule {
         ActivityRecorder,
         UserDirectory,
         SignupUseCase,
+        HttpDrain,
         WebSession,
         // Read once at start-up: a build without its web assets stops here, not at the first page.
         { provide: StaticAssets, useValue: new StaticAssets() },

@@ -21,6 +21,7 @@ describe('identity configuration', () => {
         tlsCaFile: undefined,
         publicKeys: bus.publicKeys,
         timeoutMs: 5000,
+        shutdownGraceMs: 20000,
       },
       HEALTH_PORT: 8081,
       BCRYPT_COST: 12,

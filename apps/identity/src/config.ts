@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { busSchema, busSettings, databaseUrl, loadConfig, port, positiveInt, secret, z } from '@app/config';
 import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '@app/jwt';
 import { checkSignupEmail } from './accounts/account-validation';
@@ -36,6 +37,10 @@ export const identityConfigSchema = z
     HEALTH_PORT: port(8081),
     SECRET_KEY: secret('SECRET_KEY'),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+    /** Password hashes and comparisons run at once (more than the cores only slows each down). */
+    PASSWORD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+    /** Longest a login or signup waits for its turn; a longer predicted wait is a 503 at once. */
+    PASSWORD_QUEUE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     SESSION_MAX_AGE_SECONDS: positiveInt(14 * DAY_SECONDS),
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
     LOGIN_MAX_ATTEMPTS_PER_CLIENT: positiveInt(100),

@@ -35,6 +35,7 @@ import { LoginThrottleRepository } from './auth/login-throttle.repository';
 import { LoginUseCase } from './auth/login.usecase';
 import { UnlockAccountUseCase } from './auth/unlock-account.usecase';
 import { PasswordHasher } from './auth/password-hasher';
+import { PasswordQueueController } from './auth/password-queue.controller';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
@@ -44,6 +45,8 @@ import { PersonalAccessToken } from './personal-tokens/personal-access-token.ent
 import { PersonalAccessTokens } from './personal-tokens/personal-access-tokens';
 import { PersonalTokensHandler } from './personal-tokens/personal-tokens.handler';
 import { LoginDelays1796200000000 } from './migrations/1796200000000-login-delays';
+import { AccountSignupTicket1795900000000 } from './migrations/1795900000000-account-signup-ticket';
+import { SignupRefusedConsumer } from './events/signup-refused.consumer';
 import { AuthUserProjection } from './read-model/auth-user.projection';
 import { SigningKeyProjection } from './read-model/signing-key.projection';
 import { SigningKeyCipher } from './signing-keys/signing-key.cipher';
@@ -76,6 +79,7 @@ export const IDENTITY_ENTITIES = [
 /** In order; never edit one once merged, add a new one. */
 export const IDENTITY_MIGRATIONS = [
   InitialSchema1795838335186,
+  AccountSignupTicket1795900000000,
   PersonalAccessTokens1796000000000,
   LoginDelays1796200000000,
 ];
@@ -102,6 +106,7 @@ export class IdentityModule {
       ],
       controllers: [
         ServiceHealthController,
+        PasswordQueueController,
         AccountsHandler,
         OperatorAccountsHandler,
         AuthHandler,
@@ -149,6 +154,7 @@ export class IdentityModule {
         SetActiveUseCase,
         BootstrapAccount,
         MemberRemovedConsumer,
+        SignupRefusedConsumer,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { IdentityEvents } from '@app/contracts';
 import { OutboxRelay } from '@app/database';
 import { IdentityConfig } from './config';
 import { MemberRemovedConsumer } from './events/member-removed.consumer';
+import { SignupRefusedConsumer } from './events/signup-refused.consumer';
 import { identityAppModule } from './identity.module';
 
 export interface StartOptions {
@@ -29,5 +30,6 @@ export async function startIdentity(
   });
   app.get(OutboxRelay).start(IdentityEvents.stream);
   app.get(MemberRemovedConsumer).start();
+  app.get(SignupRefusedConsumer).start();
   return app;
 }

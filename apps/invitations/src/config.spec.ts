@@ -28,6 +28,7 @@ describe('invitations config', () => {
         tlsCaFile: undefined,
         publicKeys: bus.publicKeys,
         timeoutMs: 5000,
+        shutdownGraceMs: 20000,
       },
       logLevel: 'info',
       signup: { disableSignupWithoutLink: false },

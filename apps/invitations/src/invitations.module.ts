@@ -43,6 +43,9 @@ import { UpdateOrganizationUseCase } from './organizations/update-organization.u
 import { UserMembershipsProjection } from './read-model/user-memberships.projection';
 import { AuthorizeSignupUseCase, SIGNUP_SETTINGS } from './signup/authorize-signup.usecase';
 import { SignupHandler } from './signup/signup.handler';
+import { IssueSignupTicketUseCase } from './signup/issue-signup-ticket.usecase';
+import { SignupTicketRepository } from './signup/signup-ticket.repository';
+import { SignupTickets1767398400000 } from './migrations/1767398400000-signup-tickets';
 
 const ENTITIES = [
   OrganizationEntity,
@@ -53,7 +56,12 @@ const ENTITIES = [
   OutboxMessage,
 ];
 /** In order; never edit one once merged, add a new one. */
-const MIGRATIONS = [InitialSchema1767225600000, AuditLogAndOutbox1767312000000, TokenSettings1768521600000];
+const MIGRATIONS = [
+  InitialSchema1767225600000,
+  AuditLogAndOutbox1767312000000,
+  SignupTickets1767398400000,
+  TokenSettings1768521600000,
+];
 
 /** The invitations service; its configuration is passed in, so tests never touch process.env. */
 @Module({})
@@ -89,6 +97,8 @@ export class InvitationsModule {
         UserContextRepository,
         MembershipsAccess,
         AuthorizeSignupUseCase,
+        IssueSignupTicketUseCase,
+        SignupTicketRepository,
         EnsureMembershipUseCase,
         GetContextsUseCase,
         GetMembersUseCase,

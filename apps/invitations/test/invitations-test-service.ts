@@ -117,7 +117,7 @@ export class TestTables {
         await this.client.query('BEGIN');
         await this.client.query('LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE');
         await this.client.query(
-          'TRUNCATE organization, organization_member, user_context, removed_user, audit_log RESTART IDENTITY CASCADE',
+          'TRUNCATE organization, organization_member, user_context, removed_user, audit_log, signup_ticket RESTART IDENTITY CASCADE',
         );
         // Outbox ids are JetStream message ids: restarting them would make new events look like repeats.
         await this.client.query('TRUNCATE outbox');

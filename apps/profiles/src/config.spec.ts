@@ -21,6 +21,7 @@ describe('loadProfilesConfig', () => {
         tlsCaFile: undefined,
         publicKeys: bus.publicKeys,
         timeoutMs: 5000,
+        shutdownGraceMs: 20000,
       },
       logLevel: 'info',
       storage: {

@@ -135,6 +135,8 @@ export class BusClient {
     const h = natsHeaders();
     h.set(Headers.correlationId, currentCorrelationId() ?? newCorrelationId());
     if (options.caller !== undefined) h.set(Headers.caller, String(options.caller));
+    const timeout = options.timeoutMs ?? this.options.timeoutMs;
+    h.set(Headers.timeout, String(timeout));
     const packet = { pattern: contract.subject, data: payload, id: randomUUID() };
     const started = performance.now();
     const observe = (outcome: string) =>
@@ -145,7 +147,7 @@ export class BusClient {
     let reply: ReplyPacket;
     try {
       const msg = await nc.request(contract.subject, codec.encode(packet), {
-        timeout: options.timeoutMs ?? this.options.timeoutMs,
+        timeout,
         headers: h,
       });
       reply = codec.decode(msg.data) as ReplyPacket;

@@ -14,6 +14,8 @@ export interface BusSettings {
   tlsCaFile?: string;
   /** The apps' public nkeys, to check who signed an event (`NATS_PUBLIC_KEYS_FILE`). */
   publicKeys?: Partial<Record<BusApp, string>>;
+  /** SIGTERM: how long requests in progress may take to finish before the app exits anyway. */
+  shutdownGraceMs?: number;
 }
 
 /**

@@ -18,7 +18,7 @@ import { Observable, throwError } from 'rxjs';
 import { ZodError, ZodTypeAny, z } from 'zod';
 import { zodFieldErrors } from './field-errors';
 import { ErrorCode, FieldErrors, Headers, ParsedRequestOf, RequestContract } from '@app/contracts';
-import { acceptCorrelationId, requestScope } from '@app/logging';
+import { acceptCorrelationId, currentDeadline, requestScope } from '@app/logging';
 import { BusError } from './bus.error';
 
 const headerOf = (ctx: ExecutionContext | ArgumentsHost, name: string): string | undefined => {
@@ -33,6 +33,18 @@ export const fail = (code: ErrorCode, message: string, fields?: FieldErrors): ne
   throw new ServiceError(code, message, fields);
 };
 
+/**
+ * Throws TIMEOUT once the sender of the current message has stopped waiting for it. Called just
+ * before a commit, so that a write whose sender already answered 504 is rolled back rather than
+ * made: "failed" then means nothing happened. The margin covers the trip from sender to here.
+ */
+export function failIfSenderGone(marginMs = 250): void {
+  const deadline = currentDeadline();
+  if (deadline !== undefined && Date.now() > deadline - marginMs) {
+    throw new ServiceError(ErrorCode.Timeout, 'The service did not answer in time, try again shortly');
+  }
+}
+
 /** Validates a bus payload; a bad one is a VALIDATION_FAILED reply, never a crash. */
 export function parsePayload<S extends ZodTypeAny>(schema: S, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
@@ -45,6 +57,29 @@ export function parsePayload<S extends ZodTypeAny>(schema: S, payload: unknown):
 /** Validates a request against its contract; a bad one is a VALIDATION_FAILED reply, never a crash. */
 export const parseRequest = <C extends RequestContract>(contract: C, payload: unknown): ParsedRequestOf<C> =>
   parsePayload(contract.schema, payload) as ParsedRequestOf<C>;
+
+/**
+ * Errors that mean the database cannot be reached (refused, restarting, connection lost, no
+ * answer in time), as opposed to a bug: the caller gets UNAVAILABLE (503, try again), not a 500.
+ * SQLSTATE class 08 (connection exception) and 57P0x (server shutting down or starting).
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error/i;
+
+export function isDependencyUnreachable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 3; depth++) {
+    const { code, message, driverError } = e as { code?: unknown; message?: unknown; driverError?: unknown };
+    if (
+      typeof code === 'string' &&
+      (UNREACHABLE_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code))
+    )
+      return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
+    e = driverError;
+  }
+  return false;
+}
 
 /** Every failure leaves a handler as `{ code, message }`; unexpected ones are logged, not leaked. */
 @Catch()
@@ -61,6 +96,16 @@ export class BusExceptionFilter implements ExceptionFilter {
       }));
     }
     const subject = host.switchToRpc().getContext<NatsContext>()?.getSubject?.();
+    if (isDependencyUnreachable(exception)) {
+      this.logger.warn(
+        { subject, reason: exception instanceof Error ? exception.message : String(exception) },
+        'Database unreachable',
+      );
+      return throwError(() => ({
+        code: ErrorCode.Unavailable,
+        message: 'Service temporarily unavailable, try again shortly',
+      }));
+    }
     // Only name, message and stack: a database error also carries the query's parameters, which
     // may be password hashes or token digests.
     const err =

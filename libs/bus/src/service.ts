@@ -10,8 +10,8 @@ import {
   Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ServerNats } from '@nestjs/microservices';
-import { Msg } from 'nats';
+import { NatsContext, ServerNats } from '@nestjs/microservices';
+import { Msg, Subscription } from 'nats';
 import { BusApp, inboxPrefix, requestContractOf } from '@app/contracts';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import { acceptCorrelationId, createLogger, redactQuery } from '@app/logging';
@@ -103,17 +103,61 @@ export interface ServiceBootstrap {
  */
 export class ContractNatsServer extends ServerNats {
   private readonly guardLogger = new Logger('ContractNatsServer');
+  /** Requests taken and not yet answered. */
+  private inFlight = 0;
+  private idle?: () => void;
 
-  constructor(private readonly settings: BusSettings) {
+  constructor(
+    private readonly settings: BusSettings,
+    /** How long a shutdown waits for the requests it has taken to be answered. */
+    private readonly shutdownGraceMs = 20_000,
+  ) {
     super({
       ...natsConnectionOptions(settings),
       queue: settings.app,
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
-      gracefulShutdown: true,
-      gracePeriod: 2_000,
     });
+  }
+
+  /**
+   * Drains: the subscriptions stop taking messages, what the client already received is still
+   * handled, and the connection closes once every request taken has been answered (or the grace
+   * period is over). Nest's own graceful mode unsubscribes (dropping what was received but not yet
+   * handled, which the sender sees as a timeout) and waits a fixed time.
+   */
+  override async close(): Promise<void> {
+    const subscriptions = (this as unknown as { subscriptions: Subscription[] }).subscriptions;
+    await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
+    if (this.inFlight > 0) {
+      this.guardLogger.log({ inFlight: this.inFlight }, 'Draining: waiting for requests in progress');
+      const drained = new Promise<void>((resolve) => (this.idle = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.shutdownGraceMs)));
+      await Promise.race([drained, expired]);
+      clearTimeout(timer);
+      if (this.inFlight > 0) {
+        this.guardLogger.warn(
+          { inFlight: this.inFlight },
+          'Grace period over: closing with requests in progress',
+        );
+      }
+    }
+    await super.close();
+  }
+
+  override getPublisher(natsMsg: Msg, id: string, ctx: NatsContext) {
+    const publish = super.getPublisher(natsMsg, id, ctx);
+    let answered = false;
+    return (response: unknown) => {
+      if (!answered) {
+        answered = true;
+        this.inFlight--;
+        if (this.inFlight === 0) this.idle?.();
+      }
+      return publish(response);
+    };
   }
 
   override async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -138,6 +182,7 @@ export class ContractNatsServer extends ServerNats {
         );
         return;
       }
+      this.inFlight++;
       const started = performance.now();
       try {
         return await this.handleMessage(channel, message);
@@ -160,7 +205,10 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   const app = await NestFactory.create(options.module, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
-  app.connectMicroservice({ strategy: new ContractNatsServer(options.bus) }, { inheritAppConfig: true });
+  app.connectMicroservice(
+    { strategy: new ContractNatsServer(options.bus, options.bus.shutdownGraceMs) },
+    { inheritAppConfig: true },
+  );
   // Prometheus scrapes the health port: `/metrics` sits next to the probes.
   app
     .getHttpAdapter()

@@ -170,6 +170,8 @@ export const busSchema = {
   /** The apps' public nkeys (`public-keys.json` from `nats:credentials`): who may sign which events. */
   NATS_PUBLIC_KEYS_FILE: z.string().optional(),
   BUS_TIMEOUT_MS: positiveInt(5000),
+  /** SIGTERM: the app stops taking work and waits this long at most for what it has taken. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   LOG_LEVEL: logLevel,
 };
 
@@ -202,6 +204,7 @@ export const busSettings = (
     NATS_TLS_CA_FILE?: string;
     NATS_PUBLIC_KEYS_FILE?: string;
     BUS_TIMEOUT_MS: number;
+    SHUTDOWN_GRACE_MS?: number;
   },
   options: { requirePublicKeys?: boolean } = {},
 ) => {
@@ -217,5 +220,6 @@ export const busSettings = (
     tlsCaFile: env.NATS_TLS_CA_FILE,
     publicKeys: env.NATS_PUBLIC_KEYS_FILE ? readPublicKeys(env.NATS_PUBLIC_KEYS_FILE) : undefined,
     timeoutMs: env.BUS_TIMEOUT_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };
 };

@@ -149,6 +149,11 @@ export const Headers = {
    * (it is the gateway's assertion, never proof by itself); ignored everywhere else.
    */
   caller: 'x-caller-id',
+  /**
+   * How long the sender waits for the reply, in ms. A service never starts queued work (password
+   * hashing) it cannot finish within it: the sender would already have answered 504.
+   */
+  timeout: 'x-timeout-ms',
 } as const;
 
 /** Empty request or reply. */

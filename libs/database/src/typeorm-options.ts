@@ -28,6 +28,8 @@ export function postgresOptions(settings: DatabaseSettings): DataSourceOptions {
       connectionTimeoutMillis: 5_000,
       // A statement that hangs (lock, dead server) fails instead of holding a request forever.
       statement_timeout: 10_000,
+      // The same on the client's side, for a server that cannot enforce it (stopped, paused).
+      query_timeout: 12_000,
     },
   };
 }

@@ -4,12 +4,17 @@ import pino, { Logger as PinoLogger } from 'pino';
 
 export interface RequestScope {
   correlationId: string;
+  /** When the caller stops waiting for the answer (ms since epoch), if it said so. */
+  deadline?: number;
 }
 
 /** Carries the correlation id through everything a request or message causes. */
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
 export const currentCorrelationId = (): string | undefined => requestScope.getStore()?.correlationId;
+
+/** When the caller of the current message stops waiting (ms since epoch), if known. */
+export const currentDeadline = (): number | undefined => requestScope.getStore()?.deadline;
 
 export const newCorrelationId = (): string => randomUUID();
 

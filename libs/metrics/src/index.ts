@@ -1,5 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Each app's Prometheus metrics, served at `/metrics` on its health port (never on the gateway's
@@ -53,6 +53,13 @@ export const passwordHashQueueWait = new Histogram({
   name: 'password_hash_queue_wait_seconds',
   help: 'Time a password hash waited in the queue before a worker took it',
   buckets: LATENCY_BUCKETS,
+  registers: [metricsRegistry],
+});
+
+/** Identity: logins and signups answered 503 at once because the queue was longer than they may wait. */
+export const passwordHashRefused = new Counter({
+  name: 'password_hash_refused_total',
+  help: 'Password hashes refused (503 with Retry-After) because the predicted wait was too long',
   registers: [metricsRegistry],
 });
 

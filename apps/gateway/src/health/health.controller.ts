@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { BusClient } from '@app/bus';
 import { API_VERSION } from '../errors/http-error.filter';
+import { HttpDrain } from '../http/http-drain';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 /**
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly bus: BusClient,
     private readonly model: GatewayReadModel,
+    private readonly drain: HttpDrain,
   ) {}
 
   @Get(['health', 'health/'])
@@ -39,6 +41,10 @@ export class HealthController {
       () => {
         const indicator = this.indicators.check('nats');
         return this.bus.isConnected ? indicator.up() : indicator.down({ message: 'not connected' });
+      },
+      () => {
+        const indicator = this.indicators.check('shutdown');
+        return this.drain.isDraining ? indicator.down({ message: 'draining' }) : indicator.up();
       },
       // A replica takes traffic only once it has read the whole read model.
       () => {

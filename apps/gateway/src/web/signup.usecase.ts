@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ErrorCode,
   IdentitySubjects,
@@ -7,6 +7,7 @@ import {
   RegisterReply,
 } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
 
 export interface SignupInput {
@@ -19,9 +20,11 @@ export interface SignupInput {
 
 /**
  * The flow that crosses every service: invitations decides whether the signup may happen and
- * which organization it joins; identity creates the account, its token and a session in one
- * transaction, with the `user.registered` event in its outbox. Membership and profile follow from
- * that event durably; they are also requested here so the first page after signup is complete.
+ * records the decision as a ticket (its organization, the link it was allowed with); identity
+ * creates the account, its token and a session in one transaction, with the `user.registered`
+ * event (carrying the ticket) in its outbox. The membership is made only by claiming that ticket,
+ * from the call here or from the event, whichever comes first; the profile follows the same way.
+ * Whatever dies when, the end state is no account, or an account with membership and profile.
  */
 @Injectable()
 export class SignupUseCase {
@@ -30,30 +33,35 @@ export class SignupUseCase {
   constructor(
     private readonly bus: BusClient,
     private readonly model: GatewayReadModel,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async execute(input: SignupInput): Promise<RegisterReply> {
-    const decision = await this.bus.request(InvitationsSubjects.authorizeSignup, {
+    const decision = await this.bus.request(InvitationsSubjects.issueSignupTicket, {
       inviteToken: input.inviteToken,
     });
-    const reply = await this.bus.request(IdentitySubjects.register, {
-      email: input.email,
-      password: input.password,
-      allowNewsletters: input.allowNewsletters,
-      organizationId: decision.organizationId,
-      clientIp: input.clientIp,
-      openSession: true,
-    });
+    const reply = await this.bus.request(
+      IdentitySubjects.register,
+      {
+        email: input.email,
+        password: input.password,
+        allowNewsletters: input.allowNewsletters,
+        organizationId: decision.organizationId,
+        clientIp: input.clientIp,
+        openSession: true,
+        ticket: decision.ticket,
+      },
+      // Identity queues password work and never starts what cannot finish within this.
+      { timeoutMs: this.config.passwordRequestTimeoutMs },
+    );
     const { account } = reply;
-    // Invitations checks the link again as it adds the membership: a reset that committed since
-    // the decision above refuses this signup, and the account just made is taken back.
     const results = await Promise.allSettled([
       this.bus.request(InvitationsSubjects.ensureMembership, {
         userId: account.id,
         email: account.email,
         organizationId: decision.organizationId,
         setActiveOrganization: true,
-        ...(input.inviteToken ? { inviteToken: input.inviteToken } : {}),
+        ticket: decision.ticket,
       }),
       this.bus.request(ProfilesSubjects.ensureProfile, {
         userId: account.id,
@@ -66,6 +74,8 @@ export class SignupUseCase {
       membership.reason instanceof BusError &&
       membership.reason.code === ErrorCode.SignupForbidden
     ) {
+      // The link was reset between the decision and the claim. Invitations' refusal event deletes
+      // the account durably; deleting it here too only makes that immediate.
       await this.takeBack(account.id);
       throw membership.reason;
     }
@@ -79,14 +89,14 @@ export class SignupUseCase {
     return reply;
   }
 
-  /** Deletes the account of a refused signup (its token and session go with it). */
   private async takeBack(userId: number): Promise<void> {
+    this.model.deactivate(userId);
     try {
       await this.bus.request(IdentitySubjects.deleteAccount, { userId });
-      this.model.deactivate(userId);
     } catch (error) {
-      this.logger.error(`Account ${userId} of a refused signup could not be deleted: ${String(error)}`);
-      throw error;
+      this.logger.warn(
+        `Account ${userId} of a refused signup is deleted by the refusal event: ${String(error)}`,
+      );
     }
   }
 }

@@ -165,12 +165,16 @@ export class WebController {
     const render = (status: number, errors: string[]) =>
       sendPage(res, status, loginPage(this.assets, { csrf, action, email, errors, signupHref }));
     try {
-      const { session } = await this.bus.request(IdentitySubjects.login, {
-        email,
-        password: field(req.body, 'password'),
-        persistent: checked(req.body, 'persist_session'),
-        clientIp: req.ip,
-      });
+      const { session } = await this.bus.request(
+        IdentitySubjects.login,
+        {
+          email,
+          password: field(req.body, 'password'),
+          persistent: checked(req.body, 'persist_session'),
+          clientIp: req.ip,
+        },
+        { timeoutMs: this.config.passwordRequestTimeoutMs },
+      );
       // A new session id at every login; the one the browser had is ended.
       await this.revokeCurrentSession(req);
       this.setSessionCookie(res, session);

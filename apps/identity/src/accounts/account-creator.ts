@@ -18,6 +18,8 @@ export interface AccountToCreate {
   isSuperuser?: boolean;
   /** A token the operator chose (already validated); none: one is generated. */
   token?: string;
+  /** The web signup's ticket, carried to invitations in `user.registered`. */
+  signupTicket?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export class AccountCreator {
       username: input.username,
       passwordHash: input.passwordHash,
       isSuperuser: input.isSuperuser,
+      signupTicket: input.signupTicket,
     });
     await this.tokens.issue(manager, account.id, input.token);
     await recordAuthChange(manager, account.id);
@@ -48,6 +51,7 @@ export class AccountCreator {
       allowNewsletters: input.allowNewsletters,
       organizationId: input.organizationId,
       setActiveOrganization: input.setActiveOrganization,
+      ...(input.signupTicket ? { ticket: input.signupTicket } : {}),
       occurredAt: account.dateJoined.toISOString(),
     });
     return account;

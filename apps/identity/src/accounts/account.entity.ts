@@ -29,4 +29,8 @@ export class Account {
 
   @Column({ type: 'timestamptz', name: 'last_login', nullable: true })
   lastLogin!: Date | null;
+
+  /** The web signup's ticket (invitations'), for its refusal; null for every other account. */
+  @Column({ type: 'uuid', name: 'signup_ticket', nullable: true })
+  signupTicket!: string | null;
 }

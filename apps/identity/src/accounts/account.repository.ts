@@ -8,6 +8,7 @@ export interface NewAccount {
   passwordHash: string | null;
   /** Operator accounts (Label Studio's CLI users) are superuser and staff. */
   isSuperuser?: boolean;
+  signupTicket?: string;
 }
 
 /** Name of the unique index on the normalised email (see the initial migration). */
@@ -46,6 +47,7 @@ export class AccountRepository {
       isStaff: account.isSuperuser ?? false,
       dateJoined: new Date(),
       lastLogin: null,
+      signupTicket: account.signupTicket ?? null,
     });
     const result = await manager.insert(Account, created);
     created.id = (result.identifiers[0] as { id: number }).id;
@@ -101,8 +103,8 @@ export class AccountRepository {
   }
 
   /** Hard delete; the token and the sessions go with it (ON DELETE CASCADE). */
-  async delete(manager: EntityManager, id: number): Promise<boolean> {
-    const result = await manager.delete(Account, { id });
+  async delete(manager: EntityManager, id: number, signupTicket?: string): Promise<boolean> {
+    const result = await manager.delete(Account, signupTicket === undefined ? { id } : { id, signupTicket });
     return (result.affected ?? 0) > 0;
   }
 }

@@ -18,19 +18,38 @@ export class DeleteAccountUseCase {
   ) {}
 
   async execute(userId: number, actor: Actor): Promise<Empty> {
+    if (!(await this.remove(userId, actor))) throw accountNotFound();
+    return {};
+  }
+
+  /**
+   * Invitations refused the signup this account was made by (its link was reset first): the
+   * account goes, but only the one registered with that ticket. Idempotent.
+   */
+  async deleteRefusedSignup(userId: number, ticket: string): Promise<boolean> {
+    return this.remove(userId, undefined, ticket);
+  }
+
+  private async remove(userId: number, actor: Actor, signupTicket?: string): Promise<boolean> {
     const deleted = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.accounts.delete(manager, userId))) return false;
+      if (!(await this.accounts.delete(manager, userId, signupTicket))) return false;
       // The key goes from the gateway's read model: the account no longer exists.
       await recordAuthChange(manager, userId);
       await recordEvent(manager, IdentityEvents.userDeleted, {
         userId,
         occurredAt: new Date().toISOString(),
       });
-      await this.audit.record({ action: 'account.delete', actor, subjectUserId: userId }, manager);
+      await this.audit.record(
+        {
+          action: signupTicket ? 'signup.refused' : 'account.delete',
+          actor,
+          subjectUserId: userId,
+        },
+        manager,
+      );
       return true;
     });
-    if (!deleted) throw accountNotFound();
-    this.relay.kick();
-    return {};
+    if (deleted) this.relay.kick();
+    return deleted;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, FieldErrors, IdentityEvents, RegisterReply } from '@app/contracts';
-import { ServiceError } from '@app/bus';
+import { failIfSenderGone, ServiceError } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { AuditLogRepository, Actor } from '../audit/audit-log.repository';
 import { PasswordHasher } from '../auth/password-hasher';
@@ -60,6 +60,7 @@ export class RegisterAccountUseCase {
           allowNewsletters: input.allowNewsletters ?? null,
           organizationId: input.organizationId,
           setActiveOrganization: true,
+          signupTicket: input.ticket,
         });
         await this.audit.record(
           {
@@ -85,6 +86,7 @@ export class RegisterAccountUseCase {
             occurredAt: now.toISOString(),
           });
         }
+        failIfSenderGone();
         return { account: toAccountDto(account), session };
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import { AuditRecord as Entry, recordAudit } from '@app/database';
 
 export type AuditAction =
   | 'signup'
+  | 'signup.refused'
   | 'account.create'
   | 'account.update'
   | 'account.delete'

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { clientGroup, ErrorCode, IdentityEvents, LoginReply } from '@app/contracts';
-import { ServiceError } from '@app/bus';
+import { failIfSenderGone, ServiceError } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { Account } from '../accounts/account.entity';
 import { toAccountDto } from '../accounts/account.mapper';
@@ -98,6 +98,7 @@ export class LoginUseCase {
         },
         manager,
       );
+      failIfSenderGone();
       found.lastLogin = current;
       return opened;
     });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import * as bcrypt from 'bcrypt';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config';
+import { PasswordQueueStats, PasswordWorkQueue } from './password-work-queue';
 
 /**
  * bcrypt through the `bcrypt` package's async API, which runs on libuv's thread pool, off the
@@ -12,19 +13,39 @@ import { IDENTITY_CONFIG, IdentityConfig } from '../config';
  * would be a lie for multi-byte text). The password is therefore first reduced to
  * base64(SHA-256(password)): 44 ASCII bytes, no NUL, every input byte counts. SHA-256 adds no
  * weakness here: the work factor is still bcrypt's, and the digest is never stored on its own.
+ *
+ * Every hash and comparison goes through one bounded queue (see PasswordWorkQueue).
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private readonly cost: number;
+  private readonly queue: PasswordWorkQueue;
   private dummyHash?: Promise<string>;
 
-  constructor(@Inject(IDENTITY_CONFIG) config: Pick<IdentityConfig, 'BCRYPT_COST'>) {
+  constructor(
+    @Inject(IDENTITY_CONFIG)
+    config: Pick<IdentityConfig, 'BCRYPT_COST'> &
+      Partial<Pick<IdentityConfig, 'PASSWORD_CONCURRENCY' | 'PASSWORD_QUEUE_MAX_WAIT_MS'>>,
+  ) {
     this.cost = config.BCRYPT_COST;
+    this.queue = new PasswordWorkQueue(
+      config.PASSWORD_CONCURRENCY ?? 1,
+      config.PASSWORD_QUEUE_MAX_WAIT_MS ?? 30_000,
+    );
   }
 
-  /** Made at start-up so the first unknown-user login is not slower than the rest. */
+  /**
+   * Made at start-up so the first unknown-user login is not slower than the rest; its duration
+   * seeds the queue's estimate of one hash.
+   */
   async onModuleInit(): Promise<void> {
+    const started = Date.now();
     await this.dummy();
+    this.queue.calibrate(Date.now() - started);
+  }
+
+  queueStats(): PasswordQueueStats {
+    return this.queue.stats();
   }
 
   static prehash(password: string): string {
@@ -32,7 +53,7 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   async hash(password: string): Promise<string> {
-    return bcrypt.hash(PasswordHasher.prehash(password), this.cost);
+    return this.queue.run(() => bcrypt.hash(PasswordHasher.prehash(password), this.cost));
   }
 
   /**
@@ -43,10 +64,11 @@ export class PasswordHasher implements OnModuleInit {
   async verify(password: string, storedHash: string | null): Promise<boolean> {
     const prehashed = PasswordHasher.prehash(password);
     if (storedHash === null) {
-      await bcrypt.compare(prehashed, await this.dummy());
+      const dummy = await this.dummy();
+      await this.queue.run(() => bcrypt.compare(prehashed, dummy));
       return false;
     }
-    return bcrypt.compare(prehashed, storedHash);
+    return this.queue.run(() => bcrypt.compare(prehashed, storedHash));
   }
 
   /** A hash made at another cost than the configured one (raised or lowered since). */

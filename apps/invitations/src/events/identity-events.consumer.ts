@@ -29,8 +29,12 @@ export class IdentityEventsConsumer implements BeforeApplicationShutdown {
       try {
         await this.ensureMembership.execute(event);
       } catch (error) {
-        // The user was deleted meanwhile, or the organization never existed: retrying cannot help.
-        if (!(error instanceof ServiceError && error.code === ErrorCode.NotFound)) throw error;
+        // The user was deleted meanwhile, or the organization never existed, or the signup's ticket
+        // was refused (identity is told by the refusal event): retrying cannot help.
+        const final =
+          error instanceof ServiceError &&
+          (error.code === ErrorCode.NotFound || error.code === ErrorCode.SignupForbidden);
+        if (!final) throw error;
         this.logger.warn({ userId: event.userId, reason: error.message }, 'Registration event skipped');
       }
     });

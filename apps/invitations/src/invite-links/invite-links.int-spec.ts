@@ -249,6 +249,116 @@ describe('invite links over the bus', () => {
       expect(entry.details).toEqual({ organizationId, viaInvite: true });
     });
 
+    describe('signup tickets', () => {
+      const issue = (inviteToken?: string) =>
+        client.request(InvitationsSubjects.issueSignupTicket, { inviteToken });
+      const claim = (userId: number, ticket: string, organizationId: number | null = null) =>
+        client.request(
+          InvitationsSubjects.ensureMembership,
+          membershipRequest({ userId, organizationId, ticket }),
+        );
+      const refusalEvents = () =>
+        tables.rows<{ payload: { userId: number; ticket: string } }>(
+          "SELECT payload FROM outbox WHERE subject = 'invitations.events.signup.refused.v1'",
+        );
+
+      it("joins the ticket's organization once, and a repeat by the same account changes nothing", async () => {
+        const organizationId = await foundOrganization();
+        const { token } = await getLink({ userId: OWNER }, OWNER);
+        const { ticket, organizationId: decided } = await issue(token);
+        expect(decided).toBe(organizationId);
+
+        // The organization named in the request is not what decides: the ticket's is.
+        const first = await claim(2, ticket, 999);
+        const again = await claim(2, ticket, 999);
+
+        expect(first.activeOrganization?.id).toBe(organizationId);
+        expect(again).toEqual(first);
+        expect(await tables.rows('SELECT user_id FROM organization_member WHERE user_id = 2')).toHaveLength(
+          1,
+        );
+        expect(await tables.rows('SELECT state, user_id FROM signup_ticket WHERE id = $1', [ticket])).toEqual(
+          [{ state: 'claimed', user_id: 2 }],
+        );
+        expect(await refusalEvents()).toEqual([]);
+      });
+
+      it('refuses a second account with a claimed ticket, and records the refusal for identity', async () => {
+        await foundOrganization();
+        const { ticket } = await issue();
+        await claim(2, ticket);
+
+        expect(
+          (
+            await failureOf(
+              client,
+              InvitationsSubjects.ensureMembership,
+              membershipRequest({ userId: 3, ticket }),
+            )
+          ).code,
+        ).toBe(ErrorCode.SignupForbidden);
+        expect(await tables.rows('SELECT user_id FROM organization_member WHERE user_id = 3')).toEqual([]);
+        expect((await refusalEvents()).map((e) => e.payload)).toEqual([
+          expect.objectContaining({ userId: 3, ticket }),
+        ]);
+      });
+
+      it('refuses a ticket whose link was reset before the claim, durably and only once', async () => {
+        const organizationId = await foundOrganization();
+        const { token: old } = await getLink({ userId: OWNER }, OWNER);
+        const { ticket } = await issue(old);
+        await resetLink({ userId: OWNER }, OWNER);
+
+        const failure = await failureOf(
+          client,
+          InvitationsSubjects.ensureMembership,
+          membershipRequest({ userId: 2, organizationId, ticket }),
+        );
+        // The registration event arrives too: the same answer, no second refusal event.
+        const repeat = await failureOf(
+          client,
+          InvitationsSubjects.ensureMembership,
+          membershipRequest({ userId: 2, organizationId, ticket }),
+        );
+
+        expect(failure).toEqual({ code: ErrorCode.SignupForbidden, message: INVALID_INVITE_LINK });
+        expect(repeat).toEqual(failure);
+        expect(await tables.rows('SELECT * FROM organization_member WHERE user_id = 2')).toEqual([]);
+        expect(await tables.rows('SELECT state, user_id FROM signup_ticket WHERE id = $1', [ticket])).toEqual(
+          [{ state: 'refused', user_id: 2 }],
+        );
+        expect((await refusalEvents()).map((e) => e.payload)).toEqual([
+          expect.objectContaining({ userId: 2, ticket }),
+        ]);
+      });
+
+      it('refuses an unknown ticket', async () => {
+        await foundOrganization();
+        const ticket = '00000000-0000-4000-8000-000000000000';
+        expect(
+          (
+            await failureOf(
+              client,
+              InvitationsSubjects.ensureMembership,
+              membershipRequest({ userId: 2, ticket }),
+            )
+          ).code,
+        ).toBe(ErrorCode.SignupForbidden);
+        expect(await tables.rows('SELECT * FROM organization_member WHERE user_id = 2')).toEqual([]);
+      });
+
+      it('founds the first organization for the first ticket on an empty system', async () => {
+        const { ticket, organizationId } = await issue();
+        expect(organizationId).toBeNull();
+        const context = await claim(OWNER, ticket);
+        const [organization] = await tables.rows<{ id: number; created_by_id: number }>(
+          'SELECT id, created_by_id FROM organization',
+        );
+        expect(context.activeOrganization?.id).toBe(organization.id);
+        expect(organization.created_by_id).toBe(OWNER);
+      });
+    });
+
     it('lets every signup racing a reset either complete before the reset or be refused', async () => {
       const organizationId = await foundOrganization();
       const { token: old } = await getLink({ userId: OWNER }, OWNER);

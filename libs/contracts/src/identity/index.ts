@@ -74,6 +74,8 @@ const registerSchema = z.object({
   clientIp: clientIpSchema,
   /** Also open a web session (web signup logs the new user in). */
   openSession: z.boolean().optional(),
+  /** The signup ticket invitations issued; carried in `user.registered` so the membership claims it. */
+  ticket: z.string().uuid().optional(),
 });
 export type RegisterRequest = z.input<typeof registerSchema>;
 
@@ -371,6 +373,8 @@ const userRegisteredSchema = z.object({
   organizationId: idSchema.nullable(),
   /** Accounts made by `POST /api/users/` join the caller's organization but keep no active one. */
   setActiveOrganization: z.boolean(),
+  /** A web signup's ticket: the membership is made only by claiming it (see ensureMembership). */
+  ticket: z.string().uuid().optional(),
   occurredAt: isoDateSchema,
 });
 export type UserRegisteredEvent = z.input<typeof userRegisteredSchema>;

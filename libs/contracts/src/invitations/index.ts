@@ -7,6 +7,13 @@ export interface AuthorizeSignupReply {
   /** The organization the new account joins; null when none exists yet (the first account founds it). */
   organizationId: number | null;
 }
+export interface SignupTicketReply extends AuthorizeSignupReply {
+  /**
+   * What the allowed signup may claim once, for the account it makes: its organization and the
+   * link it was allowed with are kept by invitations, not carried by anyone else.
+   */
+  ticket: string;
+}
 export interface MembershipContextDto {
   userId: number;
   activeOrganization: OrganizationRefDto | null;
@@ -62,6 +69,12 @@ const ensureMembershipSchema = z.object({
    * (SIGNUP_FORBIDDEN) unless it completed before the reset.
    */
   inviteToken: z.string().max(256).optional(),
+  /**
+   * The web signup's ticket (`invitations.signup.ticket.v1`): the membership is made only by
+   * claiming it, with the link it was issued for checked again under the organization's lock; the
+   * organization is the ticket's. A ticket is claimed by one account only.
+   */
+  ticket: z.string().uuid().optional(),
 });
 export type EnsureMembershipRequest = z.input<typeof ensureMembershipSchema>;
 
@@ -131,6 +144,14 @@ export const InvitationsSubjects = {
     subject: 'invitations.signup.authorize.v1',
     schema: authorizeSignupSchema,
     reply: returns<AuthorizeSignupReply>(),
+    from: ['gateway'],
+    servedBy: 'invitations',
+  }),
+  /** The web signup's decision (as authorizeSignup), recorded as a ticket its account claims. */
+  issueSignupTicket: request({
+    subject: 'invitations.signup.ticket.v1',
+    schema: authorizeSignupSchema,
+    reply: returns<SignupTicketReply>(),
     from: ['gateway'],
     servedBy: 'invitations',
   }),
@@ -270,8 +291,24 @@ const memberRemovedSchema = z.object({
 });
 export type MemberRemovedEvent = z.input<typeof memberRemovedSchema>;
 
+const signupRefusedSchema = z.object({
+  userId: idSchema,
+  /** The ticket the account was registered with: identity deletes only an account made with it. */
+  ticket: z.string().uuid(),
+  occurredAt: isoDateSchema,
+});
+export type SignupRefusedEvent = z.input<typeof signupRefusedSchema>;
+
 export const InvitationsEvents = {
   stream: INVITATIONS_STREAM,
+  /** The link a signup was allowed with was reset before its membership was made: no account. */
+  signupRefused: event({
+    subject: 'invitations.events.signup.refused.v1',
+    schema: signupRefusedSchema,
+    stream: INVITATIONS_STREAM,
+    publishedBy: ['invitations'],
+    consumers: { identity: 'identity-signup-refused' },
+  }),
   memberRemoved: event({
     subject: 'invitations.events.member.removed.v1',
     schema: memberRemovedSchema,

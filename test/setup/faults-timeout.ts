@@ -1,0 +1,2 @@
+// The fault suite runs the whole system through several outages.
+jest.setTimeout(15 * 60_000);
