@@ -538,7 +538,10 @@ test_harness_on_containers() {
     "$nats_image (nats-server $(podman run --rm "$nats_image" --version | awk '{print $2}'))"
   npm run build >"$WORK/npm-build.log" 2>&1 || { tail -20 "$WORK/npm-build.log"; return 1; }
   local out=$WORK/harness.log status left
+  # Published ports are reached on the loopback address (testcontainers would otherwise pick the
+  # podman bridge's address when it finds itself in a container).
   env -u TEST_DATABASE_URL DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true TEST_CONTAINERS=true \
+    TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 \
     TEST_POSTGRES_IMAGE="$pg_image" TEST_NATS_IMAGE="$nats_image" \
     npx jest --ci --runInBand "${HARNESS_SPECS[@]}" >"$out" 2>&1
   status=$?

@@ -12,7 +12,8 @@ import {
  * TEST_DATABASE_URL is given and a container runtime (Docker, or podman's Docker API named by
  * DOCKER_HOST) answers; TEST_CONTAINERS=false forces the local services, =true insists on containers.
  * PostgreSQL is one container for the run; each suite gets a NATS server and an S3 server of its own,
- * as on the local path. Images (all overridable, e.g. for machines without a registry):
+ * as on the local path. This module imports nothing of the project's (the global setup loads it
+ * outside Jest's module map). Images (all overridable, e.g. for machines without a registry):
  */
 export const TEST_IMAGES = {
   postgres: process.env.TEST_POSTGRES_IMAGE ?? 'docker.io/library/postgres:15',
@@ -72,12 +73,10 @@ export async function stopContainer(container: StartedTestContainer, signal: Nod
   const handle = client.container.getById(container.getId());
   if (signal === 'SIGKILL') await handle.kill({ signal: 'SIGKILL' });
   else await handle.stop({ t: 10 });
-  await handle.wait();
+  await handle.wait({ condition: 'not-running' });
 }
 
 export async function startAgain(container: StartedTestContainer) {
   const client = await getContainerRuntimeClient();
   await client.container.getById(container.getId()).start();
 }
-
-// (This module imports nothing of the project's: the global setup loads it outside Jest's module map.)
