@@ -472,6 +472,24 @@ avatar_round_trip() {
   printf '%s' "$headers" | grep -qi '^content-type: image/png' && printf '%s' "$headers" | grep -qi '^x-content-type-options: nosniff'
 }
 
+# The object storage's one-shot set-up ships in the admin image and fails loudly: without Garage (no
+# registry here to pull it from) it must exit non-zero and say why, never report success.
+storage_init_fails_loudly() {
+  local out status
+  out=$(podman run --rm --network none --read-only --cap-drop ALL \
+    -v "$SECRETS/s3/garage-admin-token:/run/secrets/garage-admin-token:ro" \
+    -v "$SECRETS/s3/access-key-id:/run/secrets/s3-access-key:ro" \
+    -v "$SECRETS/s3/secret-access-key:/run/secrets/s3-secret-key:ro" \
+    -e GARAGE_ADMIN_URL=http://garage:3903 -e GARAGE_ADMIN_TOKEN_FILE=/run/secrets/garage-admin-token \
+    -e MINIO_ACCESS_KEY_FILE=/run/secrets/s3-access-key -e MINIO_SECRET_KEY_FILE=/run/secrets/s3-secret-key \
+    -e STORAGE_INIT_TIMEOUT_SECONDS=3 \
+    "$IMAGE_PREFIX/admin:$IMAGE_TAG" node dist/scripts/storage-init.js 2>&1)
+  status=$?
+  printf '%s\n' "$out" | sed 's/^/    /'
+  log "exit code $status"
+  [ "$status" -ne 0 ] && printf '%s' "$out" | grep -q "storage-init: FAILED: Garage's admin API did not answer"
+}
+
 # The admin container with the admin's seed only: `label-studio user` goes over the bus as `admin`.
 admin_cli() {
   run_app admin || return 1
@@ -663,6 +681,7 @@ if [ "$FAILED" = 0 ]; then
     step "NATS with the generated config (TLS, JetStream)" nats_container; then
     step "NATS refuses anonymous clients" anonymous_refused
     step "NODE_ENV=production: no default DATABASE_URL" production_config
+    step "storage-init (admin image) fails loudly without Garage" storage_init_fails_loudly
     if step "service roles (deploy/postgres/10-service-roles.sh)" service_roles &&
       step "run identity, invitations, profiles, gateway" start_system; then
       step "each app on the bus as itself (NATS connz)" bus_identities
