@@ -14,7 +14,7 @@ const swc = [
 
 const moduleNameMapper = {
   '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
-  '^@app/(bus|config|database|logging|representation)$': '<rootDir>/libs/$1/src',
+  '^@app/(bus|config|database|logging|metrics|representation)$': '<rootDir>/libs/$1/src',
 };
 
 const base = {
@@ -36,7 +36,7 @@ const containers = {
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     {
       ...base,
       displayName: 'integration',

@@ -2,7 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { BusApp } from '@app/contracts';
+import { readableLogLine } from './log-format';
 import { LocalNats } from './local-nats';
 import { LocalObjectStorage } from './local-object-storage';
 
@@ -26,6 +28,8 @@ export interface StackOptions {
   gatewayReplicas?: number;
   /** Health ports of identity, invitations, profiles (in that order). */
   healthPorts: [number, number, number];
+  /** Each gateway replica's health port (its `/metrics`); any free port when not given. */
+  gatewayHealthPorts?: number[];
   secretKey: string;
   /** Extra environment for every app (e.g. LABEL_STUDIO_* settings, BCRYPT_COST). */
   env: Record<string, string | undefined>;
@@ -33,8 +37,12 @@ export interface StackOptions {
   appEnv?: Partial<Record<AppName, Record<string, string | undefined>>>;
   /** Lines for the person running the stack (the addresses it chose); none by default. */
   announce?: (line: string) => void;
-  /** Where app output goes: inherit prints to the terminal; a function receives lines. */
-  output: 'inherit' | ((app: AppName, line: string) => void);
+  /**
+   * Where app output goes: `inherit` passes the apps' JSON lines through, `readable` prints them
+   * for people (app name first, one line per request, coloured on a terminal), a function
+   * receives the lines.
+   */
+  output: 'inherit' | 'readable' | ((app: AppName, line: string) => void);
   root: string;
   /** A local stack's state (`.stack/`): where `ports.json` is written when the stack runs its own NATS. */
   stateDir?: string;
@@ -88,6 +96,16 @@ export function localStackOptions(
   // The services' health ports default to 8081-8083, or to the ports right after the gateways'.
   const healthPort = (fromEnv: string | undefined, n: number) =>
     fromEnv ? Number(fromEnv) : taken(8080 + n) ? gatewayPort + replicas - 1 + n : 8080 + n;
+  const healthPorts: [number, number, number] = [
+    healthPort(env.IDENTITY_HEALTH_PORT, 1),
+    healthPort(env.INVITATIONS_HEALTH_PORT, 2),
+    healthPort(env.PROFILES_HEALTH_PORT, 3),
+  ];
+  // The gateways' metrics ports (8084 for one replica) follow the services' health ports, or
+  // GATEWAY_HEALTH_PORT for the first replica.
+  const firstGatewayHealth = env.GATEWAY_HEALTH_PORT
+    ? Number(env.GATEWAY_HEALTH_PORT)
+    : Math.max(...healthPorts, gatewayPort + replicas - 1) + 1;
   return {
     root,
     stateDir,
@@ -96,11 +114,8 @@ export function localStackOptions(
     nats: { directory: join(stateDir, 'nats') },
     gatewayPort,
     gatewayReplicas: replicas,
-    healthPorts: [
-      healthPort(env.IDENTITY_HEALTH_PORT, 1),
-      healthPort(env.INVITATIONS_HEALTH_PORT, 2),
-      healthPort(env.PROFILES_HEALTH_PORT, 3),
-    ],
+    healthPorts,
+    gatewayHealthPorts: Array.from({ length: replicas }, (_, i) => firstGatewayHealth + i),
     secretKey: localSecretKey(stateDir, env.SECRET_KEY),
     // Any free port when 9000 is among the gateways'.
     localStorage: {
@@ -136,6 +151,7 @@ export function appEnv(
   delete env.NATS_NKEY_SEED;
   if (app === 'gateway') {
     env.PORT = String(options.gatewayPort + replica);
+    env.HEALTH_PORT = String(options.gatewayHealthPorts?.[replica] ?? 0);
   } else {
     env.DATABASE_URL = databaseUrl(options, app);
     env.HEALTH_PORT = String(options.healthPorts[index]);
@@ -242,7 +258,10 @@ export class Stack {
     mkdirSync(dir, { recursive: true });
     const ports = {
       gateway: this.gatewayUrls.map((url) => Number(new URL(url).port)),
-      health: Object.fromEntries(SERVICES.map((app, i) => [app, this.options.healthPorts[i]])),
+      health: {
+        ...Object.fromEntries(SERVICES.map((app, i) => [app, this.options.healthPorts[i]])),
+        ...(this.options.gatewayHealthPorts ? { gateway: this.options.gatewayHealthPorts } : {}),
+      },
       nats: this.nats.url,
       natsCredentials: join(this.ownNats!.directory, 'creds'),
       ...(this.localStorage ? { s3: `http://127.0.0.1:${this.localStorage.env().MINIO_PORT}` } : {}),
@@ -259,13 +278,18 @@ export class Stack {
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
-    const sink = this.options.output;
-    if (sink !== 'inherit') {
-      const forward = (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) if (line) sink(app, line);
-      };
-      child.stdout?.on('data', forward);
-      child.stderr?.on('data', forward);
+    const output = this.options.output;
+    if (output !== 'inherit') {
+      const label = (this.options.gatewayReplicas ?? 1) > 1 && app === 'gateway' ? name : app;
+      const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const sink =
+        output === 'readable'
+          ? (line: string) => process.stdout.write(`${readableLogLine(label, line, colour)}\n`)
+          : (line: string) => output(app, line);
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream)
+          createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line && sink(line));
+      }
     }
     this.children.set(name, child);
     child.once('exit', () => {

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const stack = new Stack({
     ...localStackOptions(root, process.env),
     env: {},
-    output: 'inherit',
+    // Readable lines for people; LOG_FORMAT=json passes the apps' JSON lines through.
+    output: process.env.LOG_FORMAT === 'json' ? 'inherit' : 'readable',
     announce: (line) => process.stdout.write(`${line}\n`),
   });
   let stopping = false;

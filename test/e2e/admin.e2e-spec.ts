@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -330,6 +331,50 @@ describe('label-studio: the admin commands against the running system', () => {
       });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: label-studio reset_password');
+    });
+
+    it("--version prints the project version; a command's help marks required options, names the environment and gives an example", async () => {
+      const offline = { env: { NATS_SERVERS: 'nats://127.0.0.1:1' } };
+      const version = await labelStudio(['--version'], offline);
+      expect(version.code).toBe(0);
+      expect(version.stdout.trim()).toBe(
+        (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version,
+      );
+      const help = (await labelStudio(['deactivate_user', '--help'], offline)).stdout;
+      expect(help).toMatch(/--username <email>\s+.*\(required\)/);
+      expect(help).toMatch(/--json\s+print the result as one JSON object/);
+      expect(help).toContain('Example:\n  label-studio deactivate_user --username');
+      expect(help).toMatch(/Environment:\n\s+NATS_SERVERS/);
+      expect(help).toContain('NATS_NKEY_SEED[_FILE]');
+      // Optional options are not marked.
+      expect((await labelStudio(['reset_password', '--help'], offline)).stdout).not.toContain('(required)');
+    });
+
+    it('prints a shell completion script whose completions come from the commands themselves', async () => {
+      const offline = { env: { NATS_SERVERS: 'nats://127.0.0.1:1' } };
+      const script = await labelStudio(['completion-script'], offline);
+      expect(script.code).toBe(0);
+      expect(script.stdout).toContain(
+        'complete -o bashdefault -o default -F _label-studio_nest_commander_completions label-studio',
+      );
+      const options = await labelStudio(['completion', 'label-studio', 'reset_token', '--'], offline);
+      expect(options.stdout.split('\n')).toEqual(expect.arrayContaining(['--username', '--json']));
+    });
+
+    it('--json gives scripts one JSON object', async () => {
+      const user = await cli(['user', '--username', OWNER, '--json']);
+      expect(user.code).toBe(0);
+      const lines = user.stdout.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0])).toMatchObject({ email: OWNER });
+      const link = JSON.parse(lastLine((await cli(['invite_link', '--json'])).stdout)) as {
+        invite_url: string;
+      };
+      expect(link.invite_url).toMatch(/^\/user\/signup\/\?token=\S+$/);
+      const again = JSON.parse(
+        lastLine((await cli(['activate_user', '--username', OWNER, '--json'])).stdout),
+      );
+      expect(again).toMatchObject({ email: OWNER, is_active: true, changed: false });
     });
   });
 

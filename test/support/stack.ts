@@ -50,6 +50,9 @@ export async function startTestStack(
     gatewayPort: await freeRange(options.gatewayReplicas ?? 1),
     gatewayReplicas: options.gatewayReplicas ?? 1,
     healthPorts: [await freePort(), await freePort(), await freePort()],
+    gatewayHealthPorts: await Promise.all(
+      Array.from({ length: options.gatewayReplicas ?? 1 }, () => freePort()),
+    ),
     secretKey: randomBytes(48).toString('base64url'),
     appEnv: { profiles: storage.env() },
     env: {

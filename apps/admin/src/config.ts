@@ -29,7 +29,7 @@ export const loadAdminConfig = (env: Env = process.env, checkout = checkoutOf(__
   loadConfig(schema, withLocalStack(env, checkout));
 
 /** The checkout this CLI was built in (the nearest folder above with a package.json), if any. */
-function checkoutOf(from: string): string | undefined {
+export function checkoutOf(from: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return undefined;

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError } from '@app/config';
-import { adminModule, PROGRAM_NAME } from './admin.module';
+import { adminModule, PROGRAM_NAME, programVersion } from './admin.module';
 import { failureLine } from './cli/cli-error';
 import { AdminConfig, loadAdminConfig } from './config';
 
@@ -24,6 +24,9 @@ async function main(): Promise<number> {
   await CommandFactory.run(adminModule(config, streams), {
     logger: false,
     cliName: PROGRAM_NAME,
+    version: programVersion(),
+    // `source <(label-studio completion-script)` in ~/.bashrc or ~/.zshrc completes commands and options.
+    completion: { cmd: PROGRAM_NAME, nativeShell: { executablePath: PROGRAM_NAME } },
     // commander has printed its own message (or the help) by now.
     errorHandler: (error) => {
       const status = (error as { exitCode?: unknown }).exitCode;

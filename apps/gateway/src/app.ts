@@ -6,8 +6,10 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { acceptCorrelationId, requestScope } from '@app/logging';
+import { startMetrics } from '@app/metrics';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
+import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
@@ -34,6 +36,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  startMetrics('gateway');
+  app.use(recordHttpMetrics);
 
   app.use(
     helmet({

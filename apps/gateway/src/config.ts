@@ -4,6 +4,8 @@ const schema = z
   .object({
     ...busSchema,
     PORT: port(8080),
+    /** `/metrics` (Prometheus) listens here, never on the public port; 0 picks any free port. */
+    HEALTH_PORT: port(8084),
     HOST: z.string().default('0.0.0.0'),
     /** Label Studio's `HOST`: an absolute URL prefixed to avatar URLs; usually empty. */
     LABEL_STUDIO_HOST: z
@@ -28,6 +30,7 @@ const schema = z
   })
   .transform((env) => ({
     port: env.PORT,
+    healthPort: env.HEALTH_PORT,
     host: env.HOST,
     nats: busSettings('gateway', env, { requirePublicKeys: true }),
     logLevel: env.LOG_LEVEL,

@@ -1,4 +1,7 @@
+import { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { ConfigError } from '@app/config';
+import { listenForMetrics } from '@app/metrics';
 import { createGatewayApp } from './app';
 import { loadGatewayConfig } from './config';
 
@@ -6,6 +9,8 @@ async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const app = await createGatewayApp(config);
   await app.listen(config.port, config.host);
+  const metrics = await listenForMetrics(config.healthPort, config.host);
+  new Logger('Bootstrap').log(`gateway ready: metrics on port ${(metrics.address() as AddressInfo).port}`);
 }
 
 main().catch((error: unknown) => {

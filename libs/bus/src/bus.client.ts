@@ -10,6 +10,7 @@ import {
 } from 'nats';
 import { ErrorCode, Headers, isErrorPayload, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
+import { busRequestDuration } from '@app/metrics';
 import { BusError } from './bus.error';
 import { zodFieldErrors } from './field-errors';
 import {
@@ -135,6 +136,12 @@ export class BusClient {
     h.set(Headers.correlationId, currentCorrelationId() ?? newCorrelationId());
     if (options.caller !== undefined) h.set(Headers.caller, String(options.caller));
     const packet = { pattern: contract.subject, data: payload, id: randomUUID() };
+    const started = performance.now();
+    const observe = (outcome: string) =>
+      busRequestDuration.observe(
+        { subject: contract.subject, side: 'client', outcome },
+        (performance.now() - started) / 1000,
+      );
     let reply: ReplyPacket;
     try {
       const msg = await nc.request(contract.subject, codec.encode(packet), {
@@ -143,13 +150,18 @@ export class BusClient {
       });
       reply = codec.decode(msg.data) as ReplyPacket;
     } catch (error) {
-      throw this.transportError(contract.subject, error);
+      const failure = this.transportError(contract.subject, error);
+      observe(failure.code);
+      throw failure;
     }
     if (reply.err !== undefined && reply.err !== null) {
-      if (isErrorPayload(reply.err)) throw BusError.from(reply.err);
+      const failure = isErrorPayload(reply.err) ? BusError.from(reply.err) : undefined;
+      observe(failure?.code ?? ErrorCode.Internal);
+      if (failure) throw failure;
       this.logger.error(`Undecodable error reply from ${contract.subject}: ${JSON.stringify(reply.err)}`);
       throw new BusError(ErrorCode.Internal, 'Internal server error');
     }
+    observe('ok');
     for (const observe of this.replyObservers) observe(contract, checked.data, reply.response);
     return reply.response as ReplyOf<C>;
   }

@@ -12,6 +12,7 @@ import {
 } from 'nats';
 import { EventContract, ParsedPayloadOf, PayloadOf, StreamContract } from '@app/contracts';
 import { acceptCorrelationId, requestScope } from '@app/logging';
+import { watchConsumerLag } from '@app/metrics';
 import { BusSettings } from './connection';
 import { signatureProblem, signEvent } from './event-signature';
 
@@ -150,6 +151,7 @@ export async function consumeDurably<C extends EventContract>(
           created = true;
         }
         const consumer = await nc.jetstream().consumers.get(spec.name, durableName);
+        watchConsumerLag(spec.name, durableName, async () => (await consumer.info()).num_pending);
         const messages = await consumer.consume({ max_messages: 64 });
         current = messages;
         for await (const msg of messages) await handle(msg);

@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import {
   DynamicModule,
   Global,
@@ -14,6 +15,7 @@ import { Msg } from 'nats';
 import { BusApp, inboxPrefix, requestContractOf } from '@app/contracts';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import { acceptCorrelationId, createLogger, redactQuery } from '@app/logging';
+import { busRequestDuration, serveMetrics, startMetrics } from '@app/metrics';
 import { BusClient } from './bus.client';
 import { authFailed, BusSettings, isAuthViolation, natsConnectionOptions } from './connection';
 
@@ -125,7 +127,15 @@ export class ContractNatsServer extends ServerNats {
         );
         return;
       }
-      return this.handleMessage(channel, message);
+      const started = performance.now();
+      try {
+        return await this.handleMessage(channel, message);
+      } finally {
+        busRequestDuration.observe(
+          { subject: channel, side: 'server', outcome: 'handled' },
+          (performance.now() - started) / 1000,
+        );
+      }
     };
   }
 }
@@ -135,10 +145,15 @@ export class ContractNatsServer extends ServerNats {
  * handlers. SIGTERM stops taking messages, lets in-flight handlers finish, then exits.
  */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
+  startMetrics(options.bus.app);
   const app = await NestFactory.create(options.module, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: new ContractNatsServer(options.bus) }, { inheritAppConfig: true });
+  // Prometheus scrapes the health port: `/metrics` sits next to the probes.
+  app
+    .getHttpAdapter()
+    .get('/metrics', (req: IncomingMessage, res: ServerResponse) => void serveMetrics(req, res));
   await app.listen(options.healthPort, options.host ?? '0.0.0.0');
   await app.startAllMicroservices();
   new Logger('Bootstrap').log(`${options.bus.app} ready (health on port ${options.healthPort})`);

@@ -4,6 +4,7 @@ import { eventContractOf, EventContract, KvBucketContract, PayloadOf, StreamCont
 import { BusClient, ensureStream, publishEvent, publishReadModel } from '@app/bus';
 import { NatsConnection } from 'nats';
 import { currentCorrelationId } from '@app/logging';
+import { watchOutboxLag } from '@app/metrics';
 
 /** Facts written in the same transaction as the change they describe, relayed to JetStream. */
 @Entity({ name: 'outbox' })
@@ -116,6 +117,12 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   start(spec?: StreamContract, intervalMs = 1_000): void {
     this.spec = spec;
+    watchOutboxLag(String(this.dataSource.options.database ?? 'db'), async () => {
+      const [row]: Array<{ lag: string | null }> = await this.dataSource.query(
+        'SELECT EXTRACT(EPOCH FROM now() - created_at) AS lag FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1',
+      );
+      return row ? Math.max(0, Number(row.lag)) : 0;
+    });
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
     this.kick();

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
 import { CliError } from './cli-error';
+import { jsonLine } from './json-line';
 
 /** The input stream as the terminal needs it (process.stdin, or a fake one in tests). */
 export type TerminalInput = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -26,6 +27,7 @@ const BACKSPACE = new Set(['\u007f', '\b']);
  */
 export class Terminal {
   private lines?: AsyncIterator<string>;
+  private json = false;
 
   constructor(private readonly streams: TerminalStreams) {}
 
@@ -35,6 +37,16 @@ export class Terminal {
 
   out(line: string): void {
     this.streams.output.write(`${line}\n`);
+  }
+
+  /** `--json`: results are printed as one JSON object per line instead of text. */
+  printJson(on: boolean): void {
+    this.json = on;
+  }
+
+  /** A command's result: the text for people, or (with `--json`) the data as one JSON line. */
+  result(text: string, data: Record<string, unknown>): void {
+    this.out(this.json ? jsonLine(data) : text);
   }
 
   err(line: string): void {

@@ -204,6 +204,18 @@ describe('label-studio command lines', () => {
     expect(list.printed).toBe('[]\n');
   });
 
+  it('user --json prints only the user, as one JSON line', async () => {
+    const { printed } = await run(['user', '--username', 'ann@example.com', '--json']);
+    expect(printed.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(printed)).toEqual(aUserInfo());
+  });
+
+  it('invite_link --json prints the link as a JSON object', async () => {
+    expect(JSON.parse((await run(['invite_link', '--json'])).printed)).toEqual({
+      invite_url: '/user/signup/?token=t',
+    });
+  });
+
   it('invite_link prints the path, and --reset asks for a new one', async () => {
     expect((await run(['invite_link'])).printed).toBe('/user/signup/?token=t\n');
     const reset = await run(['invite_link', '--reset']);

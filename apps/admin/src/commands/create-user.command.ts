@@ -1,11 +1,13 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { Terminal } from '../cli/terminal';
 import { CreateUserUseCase } from '../users/create-user.usecase';
-import { USERNAME_HELP } from './options';
+import { JSON_OPTION, USERNAME_HELP } from './options';
 
 interface CreateUserOptions {
   username: string;
   password?: string;
   userToken?: string;
+  json?: boolean;
 }
 
 @Command({
@@ -16,11 +18,15 @@ interface CreateUserOptions {
     'an existing account is left as it is',
 })
 export class CreateUserCommand extends CommandRunner {
-  constructor(private readonly createUser: CreateUserUseCase) {
+  constructor(
+    private readonly createUser: CreateUserUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
   async run(_params: string[], options: CreateUserOptions): Promise<void> {
+    this.terminal.printJson(options.json === true);
     await this.createUser.execute({
       username: options.username,
       password: options.password,
@@ -44,5 +50,10 @@ export class CreateUserCommand extends CommandRunner {
   })
   parseUserToken(value: string): string {
     return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }

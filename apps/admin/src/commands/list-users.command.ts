@@ -2,6 +2,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { Terminal } from '../cli/terminal';
 import { ListUsersUseCase } from '../users/list-users.usecase';
 import { usersJson, usersTable } from '../users/user-output';
+import { JSON_OPTION } from './options';
 
 interface ListUsersOptions {
   json?: boolean;
@@ -22,7 +23,7 @@ export class ListUsersCommand extends CommandRunner {
     for (const line of lines) this.terminal.out(line);
   }
 
-  @Option({ flags: '--json', description: 'one JSON array instead of a table' })
+  @Option({ ...JSON_OPTION, description: 'one JSON array instead of a table' })
   parseJson(): boolean {
     return true;
   }

@@ -1,10 +1,12 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { Terminal } from '../cli/terminal';
 import { ResetPasswordUseCase } from '../users/reset-password.usecase';
-import { USERNAME_HELP } from './options';
+import { JSON_OPTION, USERNAME_HELP } from './options';
 
 interface ResetPasswordOptions {
   username?: string;
   password?: string;
+  json?: boolean;
 }
 
 /**
@@ -17,12 +19,16 @@ interface ResetPasswordOptions {
   description: 'Set a new password and end all of the user’s sessions (asks for what is missing)',
 })
 export class ResetPasswordCommand extends CommandRunner {
-  constructor(private readonly resetPassword: ResetPasswordUseCase) {
+  constructor(
+    private readonly resetPassword: ResetPasswordUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
   async run(_params: string[], options: ResetPasswordOptions = {}): Promise<void> {
-    await this.resetPassword.execute(options);
+    this.terminal.printJson(options.json === true);
+    await this.resetPassword.execute({ username: options.username, password: options.password });
   }
 
   @Option({ flags: '--username <email>', description: USERNAME_HELP })
@@ -33,5 +39,10 @@ export class ResetPasswordCommand extends CommandRunner {
   @Option({ flags: '--password <password>', description: 'the new password (prefer the prompt or stdin)' })
   parsePassword(value: string): string {
     return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }

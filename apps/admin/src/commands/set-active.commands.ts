@@ -1,9 +1,11 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { Terminal } from '../cli/terminal';
 import { SetUserActiveUseCase } from '../users/set-user-active.usecase';
-import { USERNAME_HELP } from './options';
+import { JSON_OPTION, USERNAME_HELP } from './options';
 
 interface UsernameOptions {
   username: string;
+  json?: boolean;
 }
 
 @Command({
@@ -12,17 +14,26 @@ interface UsernameOptions {
   description: 'Stop a user from logging in: ends their sessions, refuses their API token',
 })
 export class DeactivateUserCommand extends CommandRunner {
-  constructor(private readonly setActive: SetUserActiveUseCase) {
+  constructor(
+    private readonly setActive: SetUserActiveUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
   async run(_params: string[], options: UsernameOptions): Promise<void> {
+    this.terminal.printJson(options.json === true);
     await this.setActive.execute(options.username, false);
   }
 
   @Option({ flags: '--username <email>', description: USERNAME_HELP, required: true })
   parseUsername(value: string): string {
     return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }
 
@@ -32,16 +43,25 @@ export class DeactivateUserCommand extends CommandRunner {
   description: 'Let a deactivated user log in again',
 })
 export class ActivateUserCommand extends CommandRunner {
-  constructor(private readonly setActive: SetUserActiveUseCase) {
+  constructor(
+    private readonly setActive: SetUserActiveUseCase,
+    private readonly terminal: Terminal,
+  ) {
     super();
   }
 
   async run(_params: string[], options: UsernameOptions): Promise<void> {
+    this.terminal.printJson(options.json === true);
     await this.setActive.execute(options.username, true);
   }
 
   @Option({ flags: '--username <email>', description: USERNAME_HELP, required: true })
   parseUsername(value: string): string {
     return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }

@@ -3,13 +3,14 @@ import { CliError } from '../cli/cli-error';
 import { Terminal } from '../cli/terminal';
 import { UserInfoUseCase } from '../users/user-info.usecase';
 import { userInfoLines, userMissingLine } from '../users/user-output';
-import { USERNAME_HELP } from './options';
+import { JSON_OPTION, USERNAME_HELP } from './options';
 
 /** Label Studio's default user of `label-studio init`. */
 export const DEFAULT_USERNAME = 'default_user@localhost';
 
 interface UserOptions {
   username?: string;
+  json?: boolean;
 }
 
 @Command({
@@ -32,11 +33,18 @@ export class UserCommand extends CommandRunner {
       this.terminal.out(userMissingLine(username));
       throw new CliError('', 1);
     }
-    for (const line of userInfoLines(info)) this.terminal.out(line);
+    const lines = userInfoLines(info);
+    // --json: only the user, without Label Studio's header line.
+    for (const line of options.json ? lines.slice(-1) : lines) this.terminal.out(line);
   }
 
   @Option({ flags: '--username <email>', description: `${USERNAME_HELP}; default ${DEFAULT_USERNAME}` })
   parseUsername(value: string): string {
     return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
   }
 }

@@ -59,7 +59,7 @@ export class StartLocalStackUseCase {
                 LABEL_STUDIO_USER_TOKEN: input.token ?? '',
               },
       },
-      output: 'inherit',
+      output: this.env.LOG_FORMAT === 'json' ? 'inherit' : 'readable',
       announce: (line) => this.terminal.out(line),
     });
     const stopRequested = untilSignal();

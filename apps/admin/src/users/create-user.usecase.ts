@@ -36,11 +36,19 @@ export class CreateUserUseCase {
       throw refusal(error);
     }
     if (!reply.created) {
-      this.terminal.out(`User ${input.username} already exists`);
+      this.terminal.result(`User ${input.username} already exists`, {
+        id: reply.account.id,
+        email: reply.account.email,
+        created: false,
+      });
       return;
     }
     await this.complete(reply.account);
-    this.terminal.out(`User ${reply.account.email} created`);
+    this.terminal.result(`User ${reply.account.email} created`, {
+      id: reply.account.id,
+      email: reply.account.email,
+      created: true,
+    });
   }
 
   /**

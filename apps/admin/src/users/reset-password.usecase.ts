@@ -30,6 +30,10 @@ export class ResetPasswordUseCase {
     } catch (error) {
       throw refusal(error);
     }
-    this.terminal.out('Password successfully changed');
+    this.terminal.result('Password successfully changed', {
+      id: account.id,
+      email: account.email,
+      password_changed: true,
+    });
   }
 }

@@ -17,7 +17,7 @@ export class ResetUserTokenUseCase {
     const account = await this.users.get(username);
     try {
       const { token } = await this.bus.request(IdentitySubjects.resetToken, { userId: account.id });
-      this.terminal.out(token);
+      this.terminal.result(token, { id: account.id, email: account.email, token });
     } catch (error) {
       throw refusal(error);
     }

@@ -19,7 +19,12 @@ export class SetUserActiveUseCase {
   async execute(username: string, active: boolean): Promise<void> {
     const account = await this.users.get(username);
     if (account.isActive === active) {
-      this.terminal.out(`User ${account.email} is already ${active ? 'active' : 'inactive'}`);
+      this.terminal.result(`User ${account.email} is already ${active ? 'active' : 'inactive'}`, {
+        id: account.id,
+        email: account.email,
+        is_active: active,
+        changed: false,
+      });
       return;
     }
     try {
@@ -27,6 +32,11 @@ export class SetUserActiveUseCase {
     } catch (error) {
       throw refusal(error);
     }
-    this.terminal.out(`User ${account.email} ${active ? 'activated' : 'deactivated'}`);
+    this.terminal.result(`User ${account.email} ${active ? 'activated' : 'deactivated'}`, {
+      id: account.id,
+      email: account.email,
+      is_active: active,
+      changed: true,
+    });
   }
 }
