@@ -11,6 +11,8 @@ import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { recordHttpMetrics } from './http/http-metrics.middleware';
 import { refuseTrailingSlash } from './http/trailing-slash.middleware';
+import { API_VERSION } from './errors/http-error.filter';
+import { OpenApiDocument } from './openapi/openapi-document';
 
 const NO_INDEX = /^\/(user\/login|user\/signup|api\/invite|api\/invite\/reset-token|password-reset)(\/|$)/;
 
@@ -84,5 +86,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   // Bodies are capped while reading: an oversized request is refused before it is buffered.
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 100 }));
+  app.get(OpenApiDocument).build(app, API_VERSION);
   return app;
 }

@@ -13,6 +13,8 @@ import { HealthController } from './health/health.controller';
 import { GetMembershipUseCase } from './organizations/get-membership.usecase';
 import { ListMembershipsUseCase } from './organizations/list-memberships.usecase';
 import { MembershipsController } from './organizations/memberships.controller';
+import { DocsController } from './openapi/docs.controller';
+import { OpenApiDocument } from './openapi/openapi-document';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { RemoveMembershipUseCase } from './organizations/remove-membership.usecase';
 import { UserDirectory } from './users/user-directory';
@@ -39,6 +41,7 @@ export class GatewayModule {
         OrganizationsController,
         MembershipsController,
         AvatarsController,
+        DocsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -55,6 +58,7 @@ export class GatewayModule {
         ListMembershipsUseCase,
         GetMembershipUseCase,
         RemoveMembershipUseCase,
+        OpenApiDocument,
       ],
     };
   }

@@ -43,7 +43,7 @@ const textField = (rules: TextRules) =>
  * `allow_unsafe_instruction_tags`, `users` and anything else are ignored, never saved. PUT is a
  * full update, so `title` is required there.
  */
-const organizationChangeSchema = (full: boolean) =>
+export const organizationChangeSchema = (full: boolean) =>
   z.object({
     title: textField({ max: 1000, required: full, allowNull: false, allowBlank: false }),
     contact_info: textField({

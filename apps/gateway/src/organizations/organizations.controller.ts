@@ -18,7 +18,8 @@ import { CurrentPrincipal } from '../auth/principal';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { methodNotAllowed } from '../errors/api-error';
 import { parseId } from '../http/input';
-import { parseOrganizationChange } from './organization-input';
+import { BodySchema } from '../openapi/body-schema';
+import { organizationChangeSchema, parseOrganizationChange } from './organization-input';
 import {
   renderInviteLink,
   renderOrganization,
@@ -84,12 +85,14 @@ export class OrganizationsController {
   }
 
   @Patch('api/organizations/:id')
+  @BodySchema(organizationChangeSchema(false))
   update(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string, @Body() body: unknown) {
     return this.change(caller, rawId, body, false);
   }
 
   /** Allowed though undocumented in Label Studio: a full update, so `title` is required. */
   @Put('api/organizations/:id')
+  @BodySchema(organizationChangeSchema(true))
   replace(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string, @Body() body: unknown) {
     return this.change(caller, rawId, body, true);
   }

@@ -25,6 +25,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
 import { booleanField, charField, parseBody, parseId } from '../http/input';
+import { BodySchema } from '../openapi/body-schema';
 import { UserDirectory } from './user-directory';
 import { ALL_PERMISSIONS } from '@app/representation';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
@@ -139,6 +140,7 @@ export class UsersController {
   /** An account without a password in the caller's organization (it cannot log in until one is set). */
   @Post(['api/users', 'api/users/'])
   @HttpCode(201)
+  @BodySchema(createSchema)
   async create(@CurrentPrincipal() caller: PrincipalDto, @Body() body: unknown) {
     const input = parseBody(createSchema, body);
     const organizationId = await this.directory.activeOrganizationId(caller.userId);
@@ -180,6 +182,7 @@ export class UsersController {
    * its presence refuses the whole request before anything is saved (Label Studio saved the rest).
    */
   @Patch(['api/users/:id', 'api/users/:id/'])
+  @BodySchema(updateSchema)
   async update(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string, @Body() body: unknown) {
     const userId = parseId(rawId);
     const organizationId = await this.directory.activeOrganizationId(caller.userId);
