@@ -25,6 +25,15 @@ const base = {
   testEnvironment: 'node',
 };
 
+/**
+ * Where PostgreSQL, NATS and S3 come from for the tiers that need them: the local services, or
+ * containers when no TEST_DATABASE_URL is given and a container runtime answers (test/setup).
+ */
+const containers = {
+  globalSetup: '<rootDir>/test/setup/containers-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/containers-teardown.ts',
+};
+
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
@@ -34,12 +43,14 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       // testTimeout is a global option in Jest 30; per tier it is set by a setup file.
       setupFilesAfterEnv: ['<rootDir>/test/setup/integration-timeout.ts'],
+      ...containers,
     },
     {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
+      ...containers,
     },
   ],
 };

@@ -25,7 +25,7 @@ const problems = [];
 const problem = (obj, message) => problems.push(`${obj.kind}/${obj.metadata?.name}: ${message}`);
 
 const byKind = (kind) => docs.filter((d) => d.kind === kind);
-const workloads = [...byKind('Deployment'), ...byKind('StatefulSet')];
+const workloads = [...byKind('Deployment'), ...byKind('StatefulSet'), ...byKind('Job')];
 const matches = (selector, labels) =>
   Object.entries(selector ?? {}).every(([key, value]) => (labels ?? {})[key] === value);
 const selectedWorkloads = (selector) =>
@@ -118,7 +118,15 @@ for (const w of workloads) {
 // ConfigMap; every *_FILE variable names a file that one of its volumes provides.
 const APPS = ['gateway', 'identity', 'invitations', 'profiles', 'admin'];
 const SERVICES = ['identity', 'invitations', 'profiles'];
-const CREDENTIALS = ['NATS_NKEY_SEED', 'DATABASE_URL', 'SECRET_KEY', 'POSTGRES_PASSWORD'];
+const CREDENTIALS = [
+  'NATS_NKEY_SEED',
+  'DATABASE_URL',
+  'SECRET_KEY',
+  'POSTGRES_PASSWORD',
+  'MINIO_ACCESS_KEY',
+  'MINIO_SECRET_KEY',
+  'GARAGE_ADMIN_TOKEN',
+];
 const configMapData = new Map(byKind('ConfigMap').map((c) => [c.metadata.name, c.data ?? {}]));
 for (const [name, data] of configMapData) {
   for (const key of Object.keys(data)) {
@@ -162,7 +170,9 @@ for (const w of workloads) {
     for (const ref of c.envFrom ?? []) Object.assign(env, configMapData.get(ref.configMapRef?.name) ?? {});
     for (const e of c.env ?? []) env[e.name] = e.value ?? (e.valueFrom ? '(from a reference)' : '');
     for (const name of CREDENTIALS) {
-      if (name in env && app) problem(w, `${c.name}: ${name} is an environment value; give ${name}_FILE instead`);
+      if (name in env && (app || ours(w) || w.kind === 'Job')) {
+        problem(w, `${c.name}: ${name} is an environment value; give ${name}_FILE instead`);
+      }
     }
     if (app) {
       for (const name of ['NATS_NKEY_SEED_FILE', 'NATS_TLS_CA_FILE']) {

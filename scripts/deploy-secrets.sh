@@ -19,6 +19,11 @@
 #   postgres/<service>-database-url   DATABASE_URL of identity, invitations and profiles: each its own
 #                                 role (named like its database, <prefix>_<service>) and random password
 #   secret-key                    identity's SECRET_KEY
+#   s3/garage-rpc-secret          the object storage's (Garage) RPC secret: the garage container only
+#   s3/garage-admin-token         its admin API token: garage and the one-shot storage-init only
+#   s3/access-key-id, s3/secret-access-key   the apps' S3 key (GK + 24 hex digits, 64 hex digits):
+#                                 storage-init imports it into Garage with read and write on the
+#                                 avatars bucket only; profiles uses it (MINIO_ACCESS_KEY_FILE, ...)
 #
 # Nothing that exists is overwritten, so running it again is safe: it fills in what is missing and
 # rewrites only nats-server.conf and public-keys.json (made from the seeds and the contracts; nothing
@@ -69,8 +74,8 @@ done
 command -v openssl >/dev/null || { echo "openssl is required (apt-get install openssl)" >&2; exit 1; }
 
 umask 077
-mkdir -p "$OUT/nats" "$OUT/tls" "$OUT/postgres"
-chmod 700 "$OUT" "$OUT/nats" "$OUT/tls" "$OUT/postgres"
+mkdir -p "$OUT/nats" "$OUT/tls" "$OUT/postgres" "$OUT/s3"
+chmod 700 "$OUT" "$OUT/nats" "$OUT/tls" "$OUT/postgres" "$OUT/s3"
 
 report() { printf '  %-8s %s\n' "$1" "$2"; }
 
@@ -162,6 +167,12 @@ done
 
 # --- identity's SECRET_KEY ---------------------------------------------------------------------------
 secret "$OUT/secret-key" sh -c "openssl rand -base64 48 | tr -d '\n'; echo"
+
+# --- object storage (Garage): its own secrets, and the apps' key --------------------------------------
+secret "$OUT/s3/garage-rpc-secret" openssl rand -hex 32
+secret "$OUT/s3/garage-admin-token" openssl rand -hex 32
+secret "$OUT/s3/access-key-id" sh -c 'printf "GK%s\n" "$(openssl rand -hex 12)"'
+secret "$OUT/s3/secret-access-key" openssl rand -hex 32
 
 cat <<EOF
 

@@ -4,7 +4,8 @@
 # and the system from the images (each app with its own NATS seed and, for the services, its own
 # PostgreSQL role), checks that NATS refuses anonymous clients, drives a signup, a token request and
 # an avatar upload through the gateway container, runs the admin CLI in its container, stops
-# everything with SIGTERM, and validates docker-compose.yml and the kustomize manifests.
+# everything with SIGTERM, runs test suites on containers (testcontainers against podman's Docker
+# API), and validates docker-compose.yml and the kustomize manifests.
 #
 # Meant for machines without a Docker engine or a reachable image registry (as root, Debian):
 # podman, a locally made base image, the host's PostgreSQL and the host's nats-server binary (in a
@@ -42,6 +43,7 @@ CONTAINERS=()
 NATS_CONTAINER=lsverify-nats-$RUN_ID
 SECRETS=$WORK/secrets
 S3_PID=
+PODMAN_SERVICE_PID=
 
 log() { printf '  %s\n' "$*"; }
 
@@ -79,6 +81,7 @@ cleanup() {
     log "kept containers ${CONTAINERS[*]} $NATS_CONTAINER, roles and databases ${PREFIX}_*, secrets in $WORK"
   fi
   [ -n "$S3_PID" ] && kill "$S3_PID" 2>/dev/null
+  [ -n "$PODMAN_SERVICE_PID" ] && kill "$PODMAN_SERVICE_PID" 2>/dev/null
   [ "${VERIFY_KEEP:-0}" = 1 ] && return
   # The secrets the run made are files of root's (mode 0600 keys); the NATS data is the container's.
   rm -rf "$WORK"
@@ -335,12 +338,13 @@ wait_healthy() {
   return 1
 }
 
-# An S3-protocol server for profiles' avatars (s3rver from the checkout's node_modules; MinIO in
-# deployments). VERIFY_MINIO_ENDPOINT/_PORT/_ACCESS_KEY/_SECRET_KEY point at a real one instead.
+# An S3-protocol server for profiles' avatars (s3rver from the checkout's node_modules; Garage in
+# deployments). VERIFY_MINIO_ENDPOINT/_PORT/_ACCESS_KEY/_SECRET_KEY/_REGION point at a real one instead.
 private_s3() {
   if [ -n "${VERIFY_MINIO_ENDPOINT:-}" ]; then
     S3_ENV=(-e MINIO_ENDPOINT="$VERIFY_MINIO_ENDPOINT" -e MINIO_PORT="${VERIFY_MINIO_PORT:-9000}"
-      -e MINIO_ACCESS_KEY="$VERIFY_MINIO_ACCESS_KEY" -e MINIO_SECRET_KEY="$VERIFY_MINIO_SECRET_KEY")
+      -e MINIO_ACCESS_KEY="$VERIFY_MINIO_ACCESS_KEY" -e MINIO_SECRET_KEY="$VERIFY_MINIO_SECRET_KEY"
+      -e MINIO_REGION="${VERIFY_MINIO_REGION:-us-east-1}")
     return 0
   fi
   local port
@@ -468,6 +472,24 @@ avatar_round_trip() {
   printf '%s' "$headers" | grep -qi '^content-type: image/png' && printf '%s' "$headers" | grep -qi '^x-content-type-options: nosniff'
 }
 
+# The object storage's one-shot set-up ships in the admin image and fails loudly: without Garage (no
+# registry here to pull it from) it must exit non-zero and say why, never report success.
+storage_init_fails_loudly() {
+  local out status
+  out=$(podman run --rm --network none --read-only --cap-drop ALL \
+    -v "$SECRETS/s3/garage-admin-token:/run/secrets/garage-admin-token:ro" \
+    -v "$SECRETS/s3/access-key-id:/run/secrets/s3-access-key:ro" \
+    -v "$SECRETS/s3/secret-access-key:/run/secrets/s3-secret-key:ro" \
+    -e GARAGE_ADMIN_URL=http://garage:3903 -e GARAGE_ADMIN_TOKEN_FILE=/run/secrets/garage-admin-token \
+    -e MINIO_ACCESS_KEY_FILE=/run/secrets/s3-access-key -e MINIO_SECRET_KEY_FILE=/run/secrets/s3-secret-key \
+    -e STORAGE_INIT_TIMEOUT_SECONDS=3 \
+    "$IMAGE_PREFIX/admin:$IMAGE_TAG" node dist/scripts/storage-init.js 2>&1)
+  status=$?
+  printf '%s\n' "$out" | sed 's/^/    /'
+  log "exit code $status"
+  [ "$status" -ne 0 ] && printf '%s' "$out" | grep -q "storage-init: FAILED: Garage's admin API did not answer"
+}
+
 # The admin container with the admin's seed only: `label-studio user` goes over the bus as `admin`.
 admin_cli() {
   run_app admin || return 1
@@ -494,12 +516,67 @@ graceful_stop() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# The test harness on containers, as on a developer's machine with Docker: podman's Docker-compatible
+# API stands in for the engine (no Ryuk: its image cannot be pulled; the harness removes what it
+# starts). No registry: PostgreSQL and NATS images are built here from the base image (Debian's
+# postgresql-15, the host's nats-server) and named with TEST_POSTGRES_IMAGE / TEST_NATS_IMAGE; the
+# S3 image the harness builds itself from test/containers/s3rver through the same API. Suites that
+# use PostgreSQL, NATS (stopped and resumed) and S3 (stopped, resumed and wiped), and a whole stack.
+HARNESS_SPECS=(
+  apps/profiles/test/avatars.int-spec.ts
+  libs/bus/src/bus.client.int-spec.ts
+  test/e2e/avatars.e2e-spec.ts
+  test/e2e/signup-login-token.e2e-spec.ts
+)
+test_harness_on_containers() {
+  local sock=$WORK/podman.sock ctx=$WORK/standins
+  local pg_image=localhost/lsverify/postgres:15 nats_image=localhost/lsverify/nats:2
+  podman system service --time=0 "unix://$sock" >"$WORK/podman-service.log" 2>&1 &
+  PODMAN_SERVICE_PID=$!
+  for _ in $(seq 1 50); do curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null || { log "podman's API did not answer on $sock"; return 1; }
+  log "podman's Docker API on unix://$sock (version $(curl -fsS --unix-socket "$sock" http://d/version |
+    node -pe 'JSON.parse(require("fs").readFileSync(0)).Version'))"
+  mkdir -p "$ctx/postgres" "$ctx/nats"
+  {
+    echo "FROM $BASE_IMAGE"
+    echo 'RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null \'
+    echo ' && rm -rf /var/lib/apt/lists/*'
+    echo 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    echo 'USER postgres'
+    echo 'EXPOSE 5432'
+    echo 'CMD ["sh", "-c", "initdb -D /tmp/pgdata -U postgres --auth=trust >/dev/null && echo \"host all all 0.0.0.0/0 trust\" >>/tmp/pgdata/pg_hba.conf && exec postgres -D /tmp/pgdata -c listen_addresses=* -c unix_socket_directories=/tmp -c fsync=off -c max_connections=300"]'
+  } >"$ctx/postgres/Dockerfile"
+  install -m 755 "$(command -v nats-server || echo /usr/sbin/nats-server)" "$ctx/nats/nats-server"
+  printf 'FROM %s\nCOPY nats-server /usr/local/bin/nats-server\nEXPOSE 4222\nENTRYPOINT ["nats-server"]\n' \
+    "$BASE_IMAGE" >"$ctx/nats/Dockerfile"
+  podman build -q -t "$pg_image" "$ctx/postgres" >"$WORK/build-pg.log" 2>&1 || { tail -20 "$WORK/build-pg.log"; return 1; }
+  podman build -q -t "$nats_image" "$ctx/nats" >"$WORK/build-nats.log" 2>&1 || { tail -20 "$WORK/build-nats.log"; return 1; }
+  log "stand-ins: $pg_image ($(podman run --rm --entrypoint postgres "$pg_image" --version))," \
+    "$nats_image (nats-server $(podman run --rm "$nats_image" --version | awk '{print $2}'))"
+  npm run build >"$WORK/npm-build.log" 2>&1 || { tail -20 "$WORK/npm-build.log"; return 1; }
+  local out=$WORK/harness.log status left
+  # Published ports are reached on the loopback address (testcontainers would otherwise pick the
+  # podman bridge's address when it finds itself in a container).
+  env -u TEST_DATABASE_URL DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true TEST_CONTAINERS=true \
+    TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 \
+    TEST_POSTGRES_IMAGE="$pg_image" TEST_NATS_IMAGE="$nats_image" \
+    npx jest --ci --runInBand "${HARNESS_SPECS[@]}" >"$out" 2>&1
+  status=$?
+  grep -E '^test infrastructure:|^(PASS|FAIL) |^Tests:' "$out" | sed 's/^/  /'
+  [ "$status" = 0 ] || { grep -B5 -A30 '●' "$out" | head -80; return 1; }
+  grep -q '^test infrastructure: containers' "$out" || { log "the harness did not use containers"; return 1; }
+  log "images: $(podman images --format '{{.Repository}}:{{.Tag}}' | grep -E 'lsverify/(postgres|nats)|test-s3rver' | tr '\n' ' ')"
+  # Nothing of the run is left behind: every container the harness started was removed.
+  left=$(podman ps -a --filter label=org.testcontainers=true --format '{{.Names}} {{.Image}}')
+  [ -z "$left" ] || { log "containers left behind:"; printf '%s\n' "$left" | sed 's/^/    /'; return 1; }
+  log "no test container left behind"
+}
+
 compose_config() {
   local env=$WORK/compose.env rendered=$WORK/compose.yaml
   # .env.example with its placeholders filled, as an operator's .env would be, and the secrets of this run.
-  sed -e "s|^SECRETS_DIR=.*|SECRETS_DIR=$SECRETS|" \
-    -e 's/^MINIO_ROOT_PASSWORD=.*/MINIO_ROOT_PASSWORD=minio-password/' \
-    -e 's/^MINIO_SECRET_KEY=.*/MINIO_SECRET_KEY=minio-app-secret/' .env.example >"$env"
+  sed -e "s|^SECRETS_DIR=.*|SECRETS_DIR=$SECRETS|" .env.example >"$env"
   docker-compose --env-file "$env" -f docker-compose.yml config >"$rendered" || return 1
   log "docker-compose config: valid; services: $(docker-compose --env-file "$env" -f docker-compose.yml config --services | tr '\n' ' ')"
   # Without the secrets' directory it must refuse to start rather than run without credentials.
@@ -533,9 +610,31 @@ for (const app of apps) {
   for (const name of ['NATS_NKEY_SEED_FILE', 'NATS_TLS_CA_FILE']) if (!env[name]) problems.push(`${app}: no ${name}`);
   for (const name of ['NATS_NKEY_SEED', 'DATABASE_URL', 'SECRET_KEY']) if (name in env) problems.push(`${app}: ${name} in the environment`);
 }
+// The object storage: Garage at a release tag; its RPC secret only in garage, its admin token only
+// in garage and storage-init; the apps' S3 key only in storage-init and profiles; storage-init's
+// failures are not hidden.
+const mounts = (name) => (config.services[name]?.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+const garageImage = config.services.garage?.image ?? '';
+if (!/:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/.test(garageImage)) problems.push(`garage: image ${garageImage || '(none)'} is not a release tag`);
+for (const [secret, allowed] of [
+  ['garage-rpc-secret', ['garage']],
+  ['garage-admin-token', ['garage', 'storage-init']],
+  ['s3-access-key', ['storage-init', 'profiles']],
+  ['s3-secret-key', ['storage-init', 'profiles']],
+]) {
+  const users = Object.keys(config.services).filter((name) => mounts(name).includes(secret));
+  if (users.sort().join() !== [...allowed].sort().join()) problems.push(`secret ${secret} is mounted by ${users.join(', ') || 'nothing'}`);
+}
+const init = config.services['storage-init'];
+const initCommand = JSON.stringify([init?.entrypoint, init?.command]);
+if (!init || /\|\|\s*true/.test(initCommand)) problems.push(`storage-init: ${initCommand}`);
+if (config.services.profiles.depends_on?.['storage-init']?.condition !== 'service_completed_successfully') {
+  problems.push('profiles does not wait for storage-init to succeed');
+}
 const files = [
   ...readdirSync(join(dir, 'nats')).filter((f) => f.endsWith('.nk')).map((f) => join(dir, 'nats', f)),
   ...readdirSync(join(dir, 'postgres')).map((f) => join(dir, 'postgres', f)),
+  ...readdirSync(join(dir, 's3')).map((f) => join(dir, 's3', f)),
   join(dir, 'secret-key'),
 ];
 for (const f of files) {
@@ -548,6 +647,7 @@ for (const p of problems) console.log(`  problem: ${p}`);
 if (!problems.length) {
   console.log(`  ${Object.keys(config.secrets).length} secrets, all files from deploy-secrets; no credential value in the configuration`);
   for (const [a, s] of Object.entries(seedsOf)) console.log(`    ${a.padEnd(12)} ${s}`);
+  console.log(`  object storage: ${garageImage}; storage-init ${initCommand}; mounts: garage ${mounts('garage').join(' ')}, storage-init ${mounts('storage-init').join(' ')}`);
 }
 process.exit(problems.length ? 1 : 0);
 JS
@@ -581,6 +681,7 @@ if [ "$FAILED" = 0 ]; then
     step "NATS with the generated config (TLS, JetStream)" nats_container; then
     step "NATS refuses anonymous clients" anonymous_refused
     step "NODE_ENV=production: no default DATABASE_URL" production_config
+    step "storage-init (admin image) fails loudly without Garage" storage_init_fails_loudly
     if step "service roles (deploy/postgres/10-service-roles.sh)" service_roles &&
       step "run identity, invitations, profiles, gateway" start_system; then
       step "each app on the bus as itself (NATS connz)" bus_identities
@@ -595,6 +696,11 @@ if [ "$FAILED" = 0 ]; then
   fi
 else
   skip "run the system" "an image did not build"
+fi
+if podman image exists "$BASE_IMAGE" 2>/dev/null; then
+  step "test suites on containers (testcontainers, podman API)" test_harness_on_containers
+else
+  skip "test suites on containers" "no base image"
 fi
 [ -f "$SECRETS/secret-key" ] || step "deployment secrets (scripts/deploy-secrets.sh)" make_secrets
 step "docker-compose.yml (docker-compose config)" compose_config

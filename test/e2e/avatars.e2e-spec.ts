@@ -69,13 +69,14 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
     expect((await ann.signup('ann@example.com', PASSWORD)).status).toBe(302);
     annId = (await readJson<UserBody>(await ann.get('/api/current-user/whoami'))).id;
     annToken = (await readJson<{ token: string }>(await ann.get('/api/current-user/token'))).token;
+    const s3 = sut.storage.env();
     storage = new MinioClient({
-      endPoint: '127.0.0.1',
-      port: sut.stack.storage!.port,
+      endPoint: s3.MINIO_ENDPOINT,
+      port: Number(s3.MINIO_PORT),
       useSSL: false,
-      accessKey: 'S3RVER',
-      secretKey: 'S3RVER',
-      region: 'us-east-1',
+      accessKey: s3.MINIO_ACCESS_KEY,
+      secretKey: s3.MINIO_SECRET_KEY,
+      region: s3.MINIO_REGION,
     });
   });
   afterAll(async () => {
@@ -283,7 +284,7 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
   it('storage down: avatar calls get 503 quickly, nothing changes, logins keep working; then it recovers', async () => {
     expect((await upload(form(await png(20, 20)))).status).toBe(200);
     const kept = String((await me()).avatar);
-    await sut.stack.storage!.stop();
+    await sut.storage.stop();
     try {
       const started = Date.now();
       const res = await upload(form(await png(21, 21)));
@@ -303,7 +304,7 @@ describe('avatars: upload, checks, serving, replacement, storage faults; last ac
       expect((await carol.get('/api/current-user/whoami')).status).toBe(200);
       expect((await ann.login('ann@example.com', PASSWORD)).status).toBe(302);
     } finally {
-      await sut.stack.storage!.resume();
+      await sut.storage.resume();
     }
     expect((await upload(form(await png(22, 22)))).status).toBe(200);
     const fresh = String((await me()).avatar);

@@ -5,6 +5,7 @@ import { nkeys } from 'nats';
 import { BusApp, BusContracts } from '@app/contracts';
 import { BusSettings } from '@app/bus';
 import { LocalNats } from '../../scripts/local-nats';
+import { ContainerNats, containersInUse } from './containers';
 
 export { freePort, waitForPort } from '../../scripts/local-nats';
 
@@ -21,26 +22,27 @@ export interface TestNatsOptions {
  * A NATS server with JetStream of the test's own, on a free port, configured exactly as the
  * stack's (no anonymous clients, one nkey per app, permissions from the contracts) plus an
  * observer. Isolated from other suites and from a running stack, and stoppable for fault tests;
- * `resume()` keeps the same port and store.
+ * `resume()` keeps the same port and store. A local `nats-server` process, or a container when the
+ * run uses containers (test/support/containers.ts).
  */
 export class TestNatsServer {
   private constructor(
-    private readonly server: LocalNats,
-    private readonly directory: string,
+    private readonly server: LocalNats | ContainerNats,
+    private readonly directory?: string,
   ) {}
 
   static async start(options: TestNatsOptions = {}): Promise<TestNatsServer> {
+    const extraUsers = [
+      {
+        publicKey: observer.getPublicKey(),
+        permissions: { publish: ['>'], subscribe: ['>'], allowResponses: true },
+      },
+    ];
+    if (containersInUse()) {
+      return new TestNatsServer(await ContainerNats.start({ contracts: options.contracts, extraUsers }));
+    }
     const directory = mkdtempSync(join(tmpdir(), 'nats-test-'));
-    const server = await LocalNats.start({
-      directory,
-      contracts: options.contracts,
-      extraUsers: [
-        {
-          publicKey: observer.getPublicKey(),
-          permissions: { publish: ['>'], subscribe: ['>'], allowResponses: true },
-        },
-      ],
-    });
+    const server = await LocalNats.start({ directory, contracts: options.contracts, extraUsers });
     return new TestNatsServer(server, directory);
   }
 
@@ -75,7 +77,11 @@ export class TestNatsServer {
   }
 
   async dispose(): Promise<void> {
+    if (this.server instanceof ContainerNats) {
+      await this.server.dispose();
+      return;
+    }
     await this.server.stop();
-    rmSync(this.directory, { recursive: true, force: true });
+    if (this.directory) rmSync(this.directory, { recursive: true, force: true });
   }
 }

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { AppName, Stack } from '../../scripts/stack-runner';
 import { testInfra } from './infra';
 import { freePort, TestNatsServer } from './nats-server';
+import { startTestStorage, TestObjectStorage } from './object-storage';
 
 export interface TestStack {
   stack: Stack;
   nats: TestNatsServer;
+  /** The S3 server profiles uses (stoppable for fault tests). */
+  storage: TestObjectStorage;
   baseUrl: string;
   /** Every gateway replica's URL (the first is `baseUrl`). */
   baseUrls: string[];
@@ -24,8 +26,9 @@ export interface TestStack {
 const ROOT = resolve(__dirname, '..', '..');
 
 /**
- * The whole system as processes (the built apps in dist/), on free ports, against a NATS server of
- * the test's own and fresh databases: what `npm run stack` runs, isolated per suite.
+ * The whole system as processes (the built apps in dist/), on free ports, against a NATS server and
+ * an S3 server of the test's own and fresh databases: what `npm run stack` runs, isolated per suite
+ * (local processes, or containers: test/support/containers.ts).
  */
 export async function startTestStack(
   env: Record<string, string> = {},
@@ -34,12 +37,11 @@ export async function startTestStack(
   if (!existsSync(resolve(ROOT, 'dist/apps/gateway/src/main.js'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   }
-  const nats = await TestNatsServer.start();
+  const [nats, storage] = await Promise.all([TestNatsServer.start(), startTestStorage()]);
   const databasePrefix = `e2e_${randomBytes(3).toString('hex')}`;
   const postgres = new URL(testInfra.postgresUrl);
   postgres.pathname = '/';
   const logs: TestStack['logs'] = [];
-  const storageDir = mkdtempSync(join(tmpdir(), 'ls-s3-'));
   const stack = new Stack({
     root: ROOT,
     postgresUrl: postgres.toString(),
@@ -52,7 +54,7 @@ export async function startTestStack(
       Array.from({ length: options.gatewayReplicas ?? 1 }, () => freePort()),
     ),
     secretKey: randomBytes(48).toString('base64url'),
-    localStorage: { directory: storageDir, port: 0 },
+    appEnv: { profiles: storage.env() },
     env: {
       BCRYPT_COST: '4',
       LOG_LEVEL: 'info',
@@ -71,7 +73,7 @@ export async function startTestStack(
   } catch (error) {
     await stack.stop();
     await nats.dispose();
-    rmSync(storageDir, { recursive: true, force: true });
+    await storage.dispose();
     const tail = logs
       .slice(-30)
       .map((l) => `[${l.app}] ${l.line}`)
@@ -86,6 +88,7 @@ export async function startTestStack(
   return {
     stack,
     nats,
+    storage,
     baseUrl: stack.gatewayUrl,
     baseUrls: stack.gatewayUrls,
     databasePrefix,
@@ -102,7 +105,7 @@ export async function startTestStack(
     async dispose() {
       await stack.stop();
       await nats.dispose();
-      rmSync(storageDir, { recursive: true, force: true });
+      await storage.dispose();
       const admin = new Client({ connectionString: testInfra.postgresUrl });
       await admin.connect();
       for (const app of ['identity', 'invitations', 'profiles']) {

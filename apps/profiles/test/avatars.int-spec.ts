@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Client as MinioClient } from 'minio';
 import { Client } from 'pg';
@@ -9,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { NatsConnection } from 'nats';
 import { AvatarUploads, ErrorCode, IdentityEvents, ProfilesSubjects } from '@app/contracts';
 import { BusClient, BusError, ensureStream, publishEvent, UploadStore } from '@app/bus';
-import { LocalObjectStorage } from '../../../scripts/local-object-storage';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
+import { startTestStorage, TestObjectStorage } from '../../../test/support/object-storage';
 import { connectAs } from '../../../test/support/raw-bus';
 import { OrphanSweeper } from '../src/avatars/orphan-sweeper';
 import { profilesTestConfig } from './test-config';
@@ -19,8 +16,7 @@ import { startProfilesService } from '../src/profiles.bootstrap';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
-let storageDir: string;
-let storage: LocalObjectStorage;
+let storage: TestObjectStorage;
 let s3: MinioClient;
 /** The gateway: the service's callers, and the writer of avatar uploads. */
 let client: BusClient;
@@ -58,15 +54,15 @@ const setAvatar = async (userId: number, size = 32) =>
 beforeAll(async () => {
   db = await createTestDatabase('avatars');
   nats = await TestNatsServer.start();
-  storageDir = mkdtempSync(join(tmpdir(), 'ls-avatars-'));
-  storage = await LocalObjectStorage.start(storageDir);
+  storage = await startTestStorage();
+  const s3env = storage.env();
   s3 = new MinioClient({
-    endPoint: '127.0.0.1',
-    port: storage.port,
+    endPoint: s3env.MINIO_ENDPOINT,
+    port: Number(s3env.MINIO_PORT),
     useSSL: false,
-    accessKey: 'S3RVER',
-    secretKey: 'S3RVER',
-    region: 'us-east-1',
+    accessKey: s3env.MINIO_ACCESS_KEY,
+    secretKey: s3env.MINIO_SECRET_KEY,
+    region: s3env.MINIO_REGION,
   });
   app = await startProfilesService(
     profilesTestConfig(db.url, nats, {
@@ -86,10 +82,9 @@ afterAll(async () => {
   await app?.close();
   await client?.close();
   await identity?.drain();
-  await storage?.stop();
+  await storage?.dispose();
   await nats?.dispose();
   await db?.drop();
-  rmSync(storageDir, { recursive: true, force: true });
 });
 
 describe('avatars in object storage', () => {
@@ -205,10 +200,7 @@ describe('avatars in object storage', () => {
   });
 
   it('recovers when storage comes back empty (a fresh volume): the bucket is made again', async () => {
-    await storage.stop();
-    rmSync(storageDir, { recursive: true, force: true });
-    mkdirSync(storageDir, { recursive: true });
-    await storage.resume();
+    await storage.wipe();
     expect(await s3.bucketExists('avatars')).toBe(false);
     const first = await setAvatar(7).catch((e: unknown) => e);
     const profile = first instanceof BusError ? await setAvatar(7) : first;

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { JSONCodec, NatsConnection } from 'nats';
 import { Client } from 'pg';
@@ -15,9 +12,9 @@ import {
   ReadModels,
 } from '@app/contracts';
 import { BusClient, ensureStream, publishEvent, UploadStore } from '@app/bus';
-import { LocalObjectStorage } from '../../../scripts/local-object-storage';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';
 import { TestNatsServer } from '../../../test/support/nats-server';
+import { startTestStorage, TestObjectStorage } from '../../../test/support/object-storage';
 import { connectAs, connectAsObserver } from '../../../test/support/raw-bus';
 import { ReadModelReader } from '../../../test/support/read-model-reader';
 import { startProfilesService } from '../src/profiles.bootstrap';
@@ -31,8 +28,7 @@ import { profilesTestConfig } from './test-config';
 describe('profiles publishes the profiles read model', () => {
   let db: TestDatabase;
   let nats: TestNatsServer;
-  let storageDir: string;
-  let storage: LocalObjectStorage;
+  let storage: TestObjectStorage;
   let config: ProfilesConfig;
   let app: INestApplication | undefined;
   /** The gateway: the service's callers and the writer of avatar uploads. */
@@ -50,8 +46,7 @@ describe('profiles publishes the profiles read model', () => {
 
   beforeAll(async () => {
     [db, nats] = await Promise.all([createTestDatabase('profiles_rm'), TestNatsServer.start()]);
-    storageDir = mkdtempSync(join(tmpdir(), 'ls-avatars-rm-'));
-    storage = await LocalObjectStorage.start(storageDir);
+    storage = await startTestStorage();
     config = profilesTestConfig(db.url, nats, storage.env());
     client = new BusClient(nats.settingsFor('gateway', 10_000));
     await client.connect();
@@ -70,10 +65,9 @@ describe('profiles publishes the profiles read model', () => {
     await client?.close();
     await identity?.drain();
     await pg?.end();
-    await storage?.stop();
+    await storage?.dispose();
     await nats?.dispose();
     await db?.drop();
-    rmSync(storageDir, { recursive: true, force: true });
   });
 
   it('a profile made on request is published as the service answers it', async () => {
