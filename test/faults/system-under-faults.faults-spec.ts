@@ -180,7 +180,7 @@ describe('the system under faults', () => {
         LOG_LEVEL: 'warn',
         BUS_TIMEOUT_MS: '3000',
         // Every answer within ANSWER_WITHIN_MS, also a login or signup while a dependency is down.
-        PASSWORD_REQUEST_TIMEOUT_MS: '4500',
+        PASSWORD_REQUEST_TIMEOUT_MS: '4000',
         STORAGE_TIMEOUT_MS: '2000',
         ACTIVITY_FLUSH_MS: '500',
         READ_MODEL_MAX_STALE_MS: '3000',
