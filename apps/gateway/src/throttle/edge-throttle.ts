@@ -6,6 +6,9 @@ import { BusClient } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
 
+/** The longest a rate-limit counter may take before the limit is skipped for that request. */
+const THROTTLE_TIMEOUT_MS = 1_000;
+
 /**
  * What the gateway limits, and how. `counts: 'requests'` limits every request (a flood of
  * sign-ups, of avatar uploads); `'failures'` limits only what failed (a wrong API token, an
@@ -104,12 +107,31 @@ export class EdgeThrottle {
     return Math.max(1, Math.ceil(windowSeconds - (now % windowSeconds)));
   }
 
+  /**
+   * A limit must never hold a request up: without the bus it is skipped at once, and a counter
+   * that does not answer within THROTTLE_TIMEOUT_MS is skipped too (logged either way).
+   */
   private async safely(work: () => Promise<number>): Promise<number | null> {
+    if (!this.bus.isConnected) {
+      this.logger.warn('rate limit not applied: the message bus cannot be reached');
+      return null;
+    }
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await work();
+      return await Promise.race([
+        work(),
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('the counter did not answer in time')),
+            THROTTLE_TIMEOUT_MS,
+          );
+        }),
+      ]);
     } catch (error) {
       this.logger.warn(`rate limit not applied: ${String(error)}`);
       return null;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -117,7 +139,7 @@ export class EdgeThrottle {
     this.kv ??= this.bus
       .nats()
       .then((nc) =>
-        nc.jetstream().views.kv(ThrottleCounters.bucket, {
+        nc.jetstream({ timeout: THROTTLE_TIMEOUT_MS }).views.kv(ThrottleCounters.bucket, {
           history: 1,
           ttl: ThrottleCounters.maxAgeSeconds * 1000,
           storage: StorageType.Memory,
