@@ -38,7 +38,7 @@ import { PasswordHasher } from './auth/password-hasher';
 import { PasswordQueueController } from './auth/password-queue.controller';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
-import { MemberRemovedConsumer } from './events/member-removed.consumer';
+import { InvitationsEventsConsumer } from './events/invitations-events.consumer';
 import { InitialSchema1795838335186 } from './migrations/1795838335186-initial-schema';
 import { PersonalAccessTokens1796000000000 } from './migrations/1796000000000-personal-access-tokens';
 import { PersonalAccessToken } from './personal-tokens/personal-access-token.entity';
@@ -46,7 +46,6 @@ import { PersonalAccessTokens } from './personal-tokens/personal-access-tokens';
 import { PersonalTokensHandler } from './personal-tokens/personal-tokens.handler';
 import { LoginDelays1796200000000 } from './migrations/1796200000000-login-delays';
 import { AccountSignupTicket1795900000000 } from './migrations/1795900000000-account-signup-ticket';
-import { SignupRefusedConsumer } from './events/signup-refused.consumer';
 import { AuthUserProjection } from './read-model/auth-user.projection';
 import { SigningKeyProjection } from './read-model/signing-key.projection';
 import { SigningKeyCipher } from './signing-keys/signing-key.cipher';
@@ -153,8 +152,7 @@ export class IdentityModule {
         SetPasswordUseCase,
         SetActiveUseCase,
         BootstrapAccount,
-        MemberRemovedConsumer,
-        SignupRefusedConsumer,
+        InvitationsEventsConsumer,
       ],
     };
   }

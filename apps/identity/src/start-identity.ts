@@ -3,8 +3,7 @@ import { bootstrapService } from '@app/bus';
 import { IdentityEvents } from '@app/contracts';
 import { OutboxRelay } from '@app/database';
 import { IdentityConfig } from './config';
-import { MemberRemovedConsumer } from './events/member-removed.consumer';
-import { SignupRefusedConsumer } from './events/signup-refused.consumer';
+import { InvitationsEventsConsumer } from './events/invitations-events.consumer';
 import { identityAppModule } from './identity.module';
 
 export interface StartOptions {
@@ -29,7 +28,6 @@ export async function startIdentity(
     host: options.host,
   });
   app.get(OutboxRelay).start(IdentityEvents.stream);
-  app.get(MemberRemovedConsumer).start();
-  app.get(SignupRefusedConsumer).start();
+  app.get(InvitationsEventsConsumer).start();
   return app;
 }
