@@ -49,7 +49,7 @@ function privateKeyOf(seed: string): { key: KeyObject; publicKey: string } {
 
 function publicKeyOf(publicKey: string): KeyObject | null {
   if (!publicKeys.has(publicKey)) {
-    let key: KeyObject | null = null;
+    let key: KeyObject | null;
     try {
       fromPublic(publicKey);
       const raw = base32(publicKey).subarray(1, 33);
