@@ -154,6 +154,25 @@ describe('signup → login → token, through the gateway and the bus', () => {
     expect(unknown.status).toBe(200);
     expect(await unknown.text()).toContain('The email and password you entered don&#39;t match.');
 
+    // A field missing from the form, or a password in the query string (which passport-local would
+    // read), is refused with the same message and no session.
+    const noPassword = await bob.postForm('/user/login/', { email: 'bob@example.com' });
+    expect(noPassword.status).toBe(200);
+    expect(await noPassword.text()).toContain('The email and password you entered don&#39;t match.');
+    const inQuery = await bob.postForm(`/user/login/?password=${encodeURIComponent('another secret 7')}`, {
+      email: 'bob@example.com',
+    });
+    expect(inQuery.status).toBe(200);
+    expect(await inQuery.text()).toContain('The email and password you entered don&#39;t match.');
+    expect(bob.cookies.get('sessionid')).toBeUndefined();
+    const crossSite = await bob.postForm(
+      '/user/login/',
+      { email: 'bob@example.com', password: 'another secret 7' },
+      { csrf: false },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(bob.cookies.get('sessionid')).toBeUndefined();
+
     const ok = await bob.login('BOB@example.com', 'another secret 7');
     expect(ok.status).toBe(302);
     expect(bob.cookies.get('sessionid')).not.toBe(oldSession);

@@ -9,7 +9,7 @@ import { acceptCorrelationId, requestScope } from '@app/logging';
 import { startMetrics } from '@app/metrics';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
-import { Authenticator } from './auth/authenticator';
+import { TokenStrategy } from './auth/strategies/token.strategy';
 import { answerBeforeRouting } from './http/before-routing';
 import { HttpDrain } from './http/http-drain';
 import { recordHttpMetrics } from './http/http-metrics.middleware';
@@ -47,7 +47,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   // Answered from memory when it can be, before Express sees the request; otherwise the route does.
   answerBeforeRouting(
     app.getHttpServer() as Server,
-    whoamiFromMemory(app.get(Authenticator), app.get(UserDirectory), headers),
+    whoamiFromMemory(app.get(TokenStrategy), app.get(UserDirectory), headers),
   );
   app.use(recordHttpMetrics);
   app.use((_req: Request, res: Response, next: NextFunction) => {

@@ -1,11 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { BusModule, loggingModule } from '@app/bus';
 import { ActivityRecorder } from './activity/activity-recorder';
-import { AuthGuard } from './auth/auth.guard';
+import { ApiAuthGuard } from './auth/auth.guard';
 import { AvatarsController } from './avatars/avatars.controller';
 import { Authenticator } from './auth/authenticator';
+import { LoginGuard } from './auth/login.guard';
+import { BearerStrategy } from './auth/strategies/bearer.strategy';
+import { LocalStrategy } from './auth/strategies/local.strategy';
+import { SessionStrategy } from './auth/strategies/session.strategy';
+import { TokenStrategy } from './auth/strategies/token.strategy';
+import { TokenSettings } from './auth/token-settings';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { GatewayReadModel } from './read-model/gateway-read-model';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -34,7 +41,13 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [loggingModule('gateway', config.logLevel), BusModule.forRoot(config.nats), TerminusModule],
+      imports: [
+        loggingModule('gateway', config.logLevel),
+        BusModule.forRoot(config.nats),
+        TerminusModule,
+        // Stateless: the session is the gateway's own cookie, found by SessionStrategy.
+        PassportModule.register({ session: false }),
+      ],
       controllers: [
         HealthController,
         UsersController,
@@ -51,9 +64,17 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         GatewayReadModel,
-        Authenticator,
         EdgeThrottle,
-        AuthGuard,
+        // Authentication: passport's strategies, the guards that run them, and the same run for
+        // handlers that only want to know who is calling.
+        TokenSettings,
+        BearerStrategy,
+        TokenStrategy,
+        SessionStrategy,
+        LocalStrategy,
+        ApiAuthGuard,
+        LoginGuard,
+        Authenticator,
         ActivityRecorder,
         UserDirectory,
         SignupUseCase,

@@ -4,7 +4,7 @@ import multer, { MulterError } from 'multer';
 import { Readable } from 'node:stream';
 import { AvatarFiles, AvatarUploads, PrincipalDto, ProfilesSubjects } from '@app/contracts';
 import { BusClient, UploadStore } from '@app/bus';
-import { AuthGuard } from '../auth/auth.guard';
+import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, notFound } from '../errors/api-error';
 import { parseId } from '../http/input';
@@ -70,7 +70,7 @@ export class AvatarsController {
   }
 
   @Post(['api/users/:id/avatar', 'api/users/:id/avatar/'])
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   @HttpCode(200)
   async upload(
     @CurrentPrincipal() caller: PrincipalDto,
@@ -115,7 +115,7 @@ export class AvatarsController {
   }
 
   @Delete(['api/users/:id/avatar', 'api/users/:id/avatar/'])
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   @HttpCode(204)
   async remove(@CurrentPrincipal() caller: PrincipalDto, @Param('id') rawId: string): Promise<void> {
     await this.mustBeSelf(caller, parseId(rawId));

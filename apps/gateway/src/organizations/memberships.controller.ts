@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Query, Req, Res, UseGuards } 
 import { Request, Response } from 'express';
 import { ErrorCode, PrincipalDto } from '@app/contracts';
 import { BusError } from '@app/bus';
-import { AuthGuard } from '../auth/auth.guard';
+import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { parseId } from '../http/input';
 import { GetMembershipUseCase } from './get-membership.usecase';
@@ -16,7 +16,7 @@ import { absoluteRequestUrl } from './request-url';
  * answers in both forms (Label Studio's routes).
  */
 @Controller()
-@UseGuards(AuthGuard)
+@UseGuards(ApiAuthGuard)
 export class MembershipsController {
   constructor(
     private readonly listMemberships: ListMembershipsUseCase,

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { InvitationsSubjects, PrincipalDto } from '@app/contracts';
 import { BusClient } from '@app/bus';
-import { AuthGuard } from '../auth/auth.guard';
+import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { methodNotAllowed } from '../errors/api-error';
@@ -33,7 +33,7 @@ import {
  * the trailing-slash middleware); `/api/organizations/` answers in both forms.
  */
 @Controller()
-@UseGuards(AuthGuard)
+@UseGuards(ApiAuthGuard)
 export class OrganizationsController {
   constructor(
     private readonly bus: BusClient,

@@ -8,7 +8,7 @@ import {
   TokenSettingsDto,
 } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
-import { AuthGuard } from '../auth/auth.guard';
+import { ApiAuthGuard } from '../auth/auth.guard';
 import { Authenticator } from '../auth/authenticator';
 import { csrfFailure } from '../auth/csrf';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -62,7 +62,7 @@ export class TokensController {
 
   /** The caller's valid tokens, as `header.payload` only (never the signature). Not paginated. */
   @Get(['api/token', 'api/token/'])
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   async list(@CurrentPrincipal() caller: PrincipalDto) {
     const tokens = await this.bus.request(IdentitySubjects.listOwnPats, {}, { caller: caller.userId });
     return tokens.map(({ token }) => ({ token }));
@@ -70,7 +70,7 @@ export class TokensController {
 
   /** 201 with the whole token, shown this once; 409 while the caller has a valid one. */
   @Post(['api/token', 'api/token/'])
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   @HttpCode(201)
   create(@CurrentPrincipal() caller: PrincipalDto) {
     return this.bus.request(IdentitySubjects.createOwnPat, {}, { caller: caller.userId });
@@ -93,7 +93,7 @@ export class TokensController {
 
   /** The caller's own token is replaced: the old one is revoked, the new one shown this once. */
   @Post(['api/token/rotate', 'api/token/rotate/'])
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   @HttpCode(200)
   @BodySchema(refreshSchema)
   rotate(@CurrentPrincipal() caller: PrincipalDto, @Body() body: unknown) {
@@ -122,7 +122,7 @@ export class TokensController {
   }
 
   @Get('api/jwt/settings')
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   async settings(@CurrentPrincipal() caller: PrincipalDto) {
     return renderSettings(
       await this.bus.request(InvitationsSubjects.getTokenSettings, {}, { caller: caller.userId }),
@@ -130,7 +130,7 @@ export class TokensController {
   }
 
   @Post('api/jwt/settings')
-  @UseGuards(AuthGuard)
+  @UseGuards(ApiAuthGuard)
   @HttpCode(200)
   @BodySchema(settingsSchema)
   async updateSettings(@CurrentPrincipal() caller: PrincipalDto, @Body() body: unknown) {
@@ -149,17 +149,16 @@ export class TokensController {
 
   /** Who is calling, if anyone: a credential that does not authenticate simply names nobody. */
   private async optionalCaller(req: AuthenticatedRequest): Promise<number | undefined> {
-    let result: Awaited<ReturnType<Authenticator['authenticate']>>;
+    let principal: PrincipalDto | null;
     try {
-      result = await this.authenticator.authenticate(req);
+      principal = await this.authenticator.authenticate(req);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return undefined;
       throw error;
     }
-    if (!result) return undefined;
+    if (!principal) return undefined;
     // A cookie alone must not let another site revoke the visitor's tokens.
-    if (result.principal.method === 'session' && csrfFailure(req, this.config.trustedOrigins))
-      return undefined;
-    return result.principal.userId;
+    if (principal.method === 'session' && csrfFailure(req, this.config.trustedOrigins)) return undefined;
+    return principal.userId;
   }
 }

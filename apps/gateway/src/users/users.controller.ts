@@ -21,7 +21,7 @@ import {
   ProfilesSubjects,
 } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
-import { AuthGuard } from '../auth/auth.guard';
+import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentPrincipal } from '../auth/principal';
 import { ApiError, forbidden, methodNotAllowed } from '../errors/api-error';
 import { booleanField, charField, parseBody, parseId } from '../http/input';
@@ -55,7 +55,7 @@ const createSchema = updateSchema.extend({
  * routes also answer without the slash; `whoami` and `token` answer only without it.
  */
 @Controller()
-@UseGuards(AuthGuard)
+@UseGuards(ApiAuthGuard)
 export class UsersController {
   constructor(
     private readonly bus: BusClient,

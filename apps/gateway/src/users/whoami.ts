@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { acceptCorrelationId } from '@app/logging';
 import { httpRequestDuration } from '@app/metrics';
 import { ALL_PERMISSIONS, UserJson } from '@app/representation';
-import { Authenticator } from '../auth/authenticator';
+import { TokenStrategy } from '../auth/strategies/token.strategy';
 import { setHeaders } from '../http/security-headers';
 import { UserDirectory } from './user-directory';
 
@@ -22,7 +22,7 @@ const WHOAMI = '/api/current-user/whoami';
  * the gateway adds to every request (a global guard, a limit) must be added here too.
  */
 export function whoamiFromMemory(
-  authenticator: Authenticator,
+  tokens: TokenStrategy,
   directory: UserDirectory,
   headers: Array<[string, string]>,
 ) {
@@ -36,7 +36,7 @@ export function whoamiFromMemory(
       return next();
     }
     const started = process.hrtime.bigint();
-    const caller = authenticator.tokenPrincipalFromMemory(req);
+    const caller = tokens.fromMemory(req);
     const user = caller && directory.renderSelfFromMemory(caller);
     if (!user) return next();
     const body = JSON.stringify(whoamiBody(user));

@@ -12,7 +12,7 @@ export class WebSession {
 
   async principal(req: Request): Promise<PrincipalDto | null> {
     try {
-      return (await this.authenticator.authenticate(req))?.principal ?? null;
+      return await this.authenticator.authenticate(req);
     } catch (error) {
       // A bad token header on a page request just means "not logged in"; an outage is still an error.
       if (error instanceof ApiError) return null;

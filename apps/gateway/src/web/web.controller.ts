@@ -1,8 +1,9 @@
-import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { ErrorCode, IdentitySubjects, InvitationsSubjects, SessionDto } from '@app/contracts';
 import { BusClient, BusError } from '@app/bus';
-import { SESSION_COOKIE } from '../auth/authenticator';
+import { SESSION_COOKIE, sessionCookie } from '../auth/credentials';
+import { LoginGuard, LoginRequest } from '../auth/login.guard';
 import { csrfFailure, ensureCsrfCookie } from '../auth/csrf';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
@@ -149,49 +150,41 @@ export class WebController {
     );
   }
 
+  /** The password is checked by the `local` strategy (`LoginGuard`); this answers its outcome. */
   @Post(['user/login', 'user/login/'])
-  async loginSubmit(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
-    const csrfProblem = csrfFailure(req, this.config.trustedOrigins);
-    if (csrfProblem)
+  @UseGuards(LoginGuard)
+  async loginSubmit(@Req() req: LoginRequest, @Res() res: Response, @Query() query: Record<string, unknown>) {
+    const outcome = req.loginOutcome;
+    if (!outcome) throw new Error('loginSubmit reached without LoginGuard');
+    if (outcome.kind === 'forbidden')
       return sendPage(
         res,
         403,
         messagePage(this.assets, 'Forbidden', 'CSRF verification failed. Request aborted.'),
       );
     const csrf = ensureCsrfCookie(req, res, this.config.cookieSecure);
-    const email = field(req.body, 'email');
-    const action = actionWith('/user/login/', query);
-    const signupHref = actionWith('/user/signup/', { next: query.next });
-    const render = (status: number, errors: string[]) =>
-      sendPage(res, status, loginPage(this.assets, { csrf, action, email, errors, signupHref }));
-    try {
-      const { session } = await this.bus.request(
-        IdentitySubjects.login,
-        {
-          email,
-          password: field(req.body, 'password'),
-          persistent: checked(req.body, 'persist_session'),
-          clientIp: req.ip,
-        },
-        { timeoutMs: this.config.passwordRequestTimeoutMs },
-      );
+    if (outcome.kind === 'signed-in') {
       // A new session id at every login; the one the browser had is ended.
       await this.revokeCurrentSession(req);
-      this.setSessionCookie(res, session);
-      res.redirect(302, safeNext(query.next));
-    } catch (error) {
-      if (!(error instanceof BusError)) throw error;
-      switch (error.code) {
-        case ErrorCode.LoginFailed:
-        case ErrorCode.ValidationFailed:
-          return render(200, errorsOf(error));
-        case ErrorCode.RateLimited:
-          res.setHeader('Retry-After', String(error.retryAfter ?? 60));
-          return render(429, [error.message]);
-        default:
-          throw error;
-      }
+      this.setSessionCookie(res, outcome.session);
+      return res.redirect(302, safeNext(query.next));
     }
+    const { error } = outcome;
+    const page = (status: number, errors: string[]) =>
+      sendPage(
+        res,
+        status,
+        loginPage(this.assets, {
+          csrf,
+          action: actionWith('/user/login/', query),
+          email: field(req.body, 'email'),
+          errors,
+          signupHref: actionWith('/user/signup/', { next: query.next }),
+        }),
+      );
+    if (error.code !== ErrorCode.RateLimited) return page(200, errorsOf(error));
+    res.setHeader('Retry-After', String(error.retryAfter ?? 60));
+    return page(429, [error.message]);
   }
 
   /**
@@ -245,8 +238,8 @@ export class WebController {
   }
 
   private async revokeCurrentSession(req: Request): Promise<void> {
-    const key: unknown = req.cookies?.[SESSION_COOKIE];
-    if (typeof key === 'string' && key.length > 0 && key.length <= 128) {
+    const key = sessionCookie(req);
+    if (key !== undefined) {
       await this.bus.request(IdentitySubjects.logout, { key });
       // Dead on this replica before the answer leaves; the others learn it from identity's model.
       this.model.revokeSession(key);

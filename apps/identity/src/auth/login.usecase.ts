@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { clientGroup, ErrorCode, IdentityEvents, LoginReply } from '@app/contracts';
+import { clientGroup, ErrorCode, IdentityEvents, LOGIN_FAILED_MESSAGE, LoginReply } from '@app/contracts';
 import { failIfSenderGone, ServiceError } from '@app/bus';
 import { OutboxRelay, recordEvent } from '@app/database';
 import { Account } from '../accounts/account.entity';
@@ -15,8 +15,6 @@ import { LoginInput } from './auth.schemas';
 import { AttemptCount, LoginThrottleRepository, ThrottleRule } from './login-throttle.repository';
 import { PasswordHasher } from './password-hasher';
 
-/** Label Studio's one message for unknown user, wrong password and inactive account. */
-export const LOGIN_FAILED_MESSAGE = "The email and password you entered don't match.";
 export const RATE_LIMITED_MESSAGE = 'Too many login attempts. Try again later.';
 
 type FailureReason = 'unknown-user' | 'no-password' | 'wrong-password' | 'inactive' | 'password-changed';

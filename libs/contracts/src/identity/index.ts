@@ -24,6 +24,9 @@ export interface RegisterReply {
   account: AccountDto;
   session: SessionDto | null;
 }
+/** Label Studio's one message for unknown user, wrong password, inactive account and missing fields. */
+export const LOGIN_FAILED_MESSAGE = "The email and password you entered don't match.";
+
 export interface LoginReply {
   account: AccountDto;
   session: SessionDto;

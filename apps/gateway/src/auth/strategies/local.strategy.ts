@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Request } from 'express';
+import { Strategy } from 'passport-local';
+import { IdentitySubjects, SessionDto } from '@app/contracts';
+import { BusClient } from '@app/bus';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
+
+const formField = (req: Request, name: string): unknown =>
+  (req.body as Record<string, unknown> | undefined)?.[name];
+
+/**
+ * The log-in form (`email`, `password`, `persist_session`): identity checks the password, over
+ * the bus, and answers with a new session. Its refusals (wrong credentials, a rate limit, an
+ * overloaded hash queue) come back as errors for the login guard to turn into the form's answer.
+ */
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
+  constructor(
+    private readonly bus: BusClient,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
+  }
+
+  async validate(req: Request, email: string, password: string): Promise<SessionDto | null> {
+    // passport-local also reads the query string; a password is taken from the form only.
+    if (formField(req, 'email') !== email || formField(req, 'password') !== password) return null;
+    const persist = formField(req, 'persist_session');
+    const { session } = await this.bus.request(
+      IdentitySubjects.login,
+      {
+        email,
+        password,
+        persistent: typeof persist === 'string' && ['on', 'true', '1'].includes(persist.toLowerCase()),
+        clientIp: req.ip,
+      },
+      { timeoutMs: this.config.passwordRequestTimeoutMs },
+    );
+    return session;
+  }
+}
