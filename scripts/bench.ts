@@ -3,7 +3,9 @@
  * gateway replicas), each figure printed next to a ceiling measured in the same run — the machine
  * is shared and noisy, so only the ratios compare across runs:
  * - token-authenticated `GET /api/current-user/whoami` at 64 connections, against a bare Node.js
- *   HTTP server returning the same JSON (throughput, and the server's CPU time per request);
+ *   HTTP server returning the same JSON (throughput, and the server's CPU time per request), and
+ *   the same with the session cookie, through the Nest route and its passport guard (with
+ *   `BENCH_QUICK=1`, only these);
  * - revocation across replicas: a token reset on one gateway, until the other refuses the old one;
  * - `GET /api/users/` at `BENCH_MEMBERS` members (default 10,000) and a People page at
  *   `BENCH_PEOPLE` members (default 100,000), each against a bare server returning the same body;
@@ -42,6 +44,8 @@ const MEMBERS = Number(env.BENCH_MEMBERS ?? 10_000);
 const PEOPLE = Math.max(MEMBERS, Number(env.BENCH_PEOPLE ?? 100_000));
 const LOGINS = Number(env.BENCH_LOGINS ?? 200);
 const BCRYPT_COST = Number(env.BENCH_BCRYPT_COST ?? 10);
+/** Only the whoami figures (a minute instead of ten): `BENCH_QUICK=1 npm run bench`. */
+const QUICK = env.BENCH_QUICK === '1';
 const PASSWORD = 'bench password 1';
 
 async function freePort(): Promise<number> {
@@ -307,6 +311,15 @@ async function main(): Promise<void> {
       `   CPU per request: the bare server's ${(baseline.cpuPerRequestUs / ours.cpuPerRequestUs).toFixed(3)} of the gateway's (less dependent on the load generator, though not on the machine's load)`,
     );
     if (ours.non2xx > 0) process.exitCode = 1;
+    // The same answer through Express, Nest's router and ApiAuthGuard's passport strategies: what
+    // every other API call pays before its own work.
+    const cookie = { cookie: `sessionid=${owner.session}` };
+    await load(`${a}/api/current-user/whoami`, cookie, 2);
+    const routed = await measured(gatewayPid, () => load(`${a}/api/current-user/whoami`, cookie, SECONDS));
+    out(line('whoami, session cookie (the route)', routed));
+    out(ratio('whoami through the route and its guard', routed, baseline));
+    if (routed.non2xx > 0) process.exitCode = 1;
+    if (QUICK) return;
 
     out('\n2. Revocation across replicas: reset the token on one gateway, poll the other with the old one');
     const lags: number[] = [];

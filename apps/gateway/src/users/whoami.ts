@@ -4,7 +4,6 @@ import { acceptCorrelationId } from '@app/logging';
 import { httpRequestDuration } from '@app/metrics';
 import { ALL_PERMISSIONS, UserJson } from '@app/representation';
 import { TokenStrategy } from '../auth/strategies/token.strategy';
-import { setHeaders } from '../http/security-headers';
 import { UserDirectory } from './user-directory';
 
 /** Label Studio's `whoami`: the user and every permission (the community edition grants all). */
@@ -26,6 +25,16 @@ export function whoamiFromMemory(
   directory: UserDirectory,
   headers: Array<[string, string]>,
 ) {
+  // Every header but the request id and the length, as one flat list handed to writeHead: cheaper
+  // than a setHeader call per header, each of which validates and stores its header again.
+  const fixed = [
+    ...headers.flat(),
+    'Content-Type',
+    'application/json; charset=utf-8',
+    // Personal data, as on every other route (noStoreByDefault).
+    'Cache-Control',
+    'no-store',
+  ];
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const url = req.url ?? '';
     if (
@@ -42,13 +51,7 @@ export function whoamiFromMemory(
     const body = JSON.stringify(whoamiBody(user));
     const id = acceptCorrelationId(req.headers['x-request-id']);
     (req as IncomingMessage & { id?: string }).id = id;
-    setHeaders(res, headers);
-    res.setHeader('X-Request-Id', id);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    // Personal data, as on every other route (noStoreByDefault).
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.statusCode = 200;
+    res.writeHead(200, [...fixed, 'X-Request-Id', id, 'Content-Length', String(Buffer.byteLength(body))]);
     res.end(body);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // Recorded as the route would be (its pattern is the path).
