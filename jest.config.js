@@ -12,6 +12,21 @@ const swc = [
   },
 ];
 
+/**
+ * NestJS 12 (and a few packages it loads) ship only ES modules. Node 22 can `require()` them, so
+ * the built app in dist/ loads them as they are, but Jest's module loader cannot: those files are
+ * compiled to CommonJS on their way into a test, like the project's own sources. Everything else
+ * in node_modules stays untransformed.
+ */
+const esmOnly = ['@nestjs'];
+const swcEsm = [
+  '@swc/jest',
+  {
+    jsc: { target: 'es2023', parser: { syntax: 'ecmascript' }, keepClassNames: true },
+    module: { type: 'commonjs' },
+  },
+];
+
 const moduleNameMapper = {
   '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
   '^@app/(bus|config|database|jwt|logging|metrics|representation)$': '<rootDir>/libs/$1/src',
@@ -20,7 +35,12 @@ const moduleNameMapper = {
 const base = {
   rootDir: __dirname,
   // The browser's scripts (apps/gateway/src/web/static/*.js) are ES modules; their unit tests run them in Node.
-  transform: { '^.+\\.ts$': swc, '/static/[^/]+\\.js$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    '/static/[^/]+\\.js$': swc,
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swcEsm,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper,
   testEnvironment: 'node',
 };

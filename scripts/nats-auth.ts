@@ -6,7 +6,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nkeys } from 'nats';
+import { createUser, fromSeed } from '@nats-io/nkeys';
 import {
   BUS_APPS,
   BUS_CONTRACTS,
@@ -42,12 +42,12 @@ export function ensureCredentials(dir: string, apps: readonly string[] = BUS_APP
   const credentials = apps.map((app) => {
     const seedFile = seedFileOf(dir, app);
     if (!existsSync(seedFile)) {
-      const seed = decoder.decode(nkeys.createUser().getSeed());
+      const seed = decoder.decode(createUser().getSeed());
       writeFileSync(seedFile, `${seed}\n`, { mode: 0o600 });
     }
     chmodSync(seedFile, 0o600);
     const seed = readFileSync(seedFile, 'utf8').trim();
-    const publicKey = nkeys.fromSeed(encoder.encode(seed)).getPublicKey();
+    const publicKey = fromSeed(encoder.encode(seed)).getPublicKey();
     return { app: app as BusApp, seed, publicKey, seedFile };
   });
   const publicKeys = Object.fromEntries(credentials.map((c) => [c.app, c.publicKey]));

@@ -98,7 +98,7 @@ export async function initStorage(options: StorageInitOptions, log: (line: strin
     } catch (error) {
       if (error instanceof AdminApiError && (error.status === 401 || error.status === 403)) throw error;
       if (Date.now() > deadline)
-        throw new Error(`Garage's admin API did not answer at ${base}: ${String(error)}`);
+        throw new Error(`Garage's admin API did not answer at ${base}: ${String(error)}`, { cause: error });
       await new Promise((r) => setTimeout(r, 1_000));
     }
   }

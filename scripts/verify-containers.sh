@@ -234,7 +234,7 @@ nats_container() {
 # first; with an app's seed it lets the app in.
 anonymous_refused() {
   cat >"$WORK/nats-probe.js" <<'JS'
-const { connect, nkeyAuthenticator } = require('nats');
+const { connect, nkeyAuthenticator } = require('@nats-io/transport-node');
 const net = require('node:net');
 const { readFileSync } = require('node:fs');
 const [port, caFile, seedFile] = process.argv.slice(2);
@@ -247,7 +247,7 @@ const attempt = async (label, options) => {
     await nc.close();
     return `${label}: connected`;
   } catch (error) {
-    return `${label}: refused (${error.code}: ${error.message})`;
+    return `${label}: refused (${error.name}: ${error.message})`;
   }
 };
 // The server's own words to a client that skips TLS: read INFO, send CONNECT in plain text.
@@ -277,7 +277,7 @@ const plain = () =>
   console.log(`plain-text client: server INFO tls_required=${info.tls_required} auth_required=${info.auth_required}; reply: ${reply || '(closed)'}`);
   console.log(own);
   const ok =
-    /AUTHORIZATION_VIOLATION: '?Authorization Violation/.test(anonymous) &&
+    /AuthorizationError: '?Authorization Violation/.test(anonymous) &&
     info.tls_required === true && info.auth_required === true && !/\bPONG\b/.test(reply) &&
     own.endsWith('connected');
   process.exit(ok ? 0 : 1);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { readJson, TestBrowser, tokenHeaders, UserBody } from '../support/http-client';
 import { testInfra } from '../support/infra';

@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { createUser } from '@nats-io/nkeys';
 import {
   connect,
   headers as natsHeaders,
   NatsConnection,
   nkeyAuthenticator,
-  nkeys,
   Subscription,
-} from 'nats';
+} from '@nats-io/transport-node';
 import {
   BUS_APPS,
   BUS_CONTRACTS,
@@ -91,7 +93,7 @@ describe('the bus: identities and least privilege, from the contracts', () => {
 
   it('refuses anonymous connections and unknown keys', async () => {
     await expect(connect({ servers: sut.nats.url, reconnect: false })).rejects.toThrow(/Authorization/i);
-    const stranger = new TextDecoder().decode(nkeys.createUser().getSeed());
+    const stranger = new TextDecoder().decode(createUser().getSeed());
     await expect(
       connect({
         servers: sut.nats.url,
@@ -104,7 +106,7 @@ describe('the bus: identities and least privilege, from the contracts', () => {
   it.each(['gateway', 'identity'] as const)(
     '%s stops at once, naming the variable, without credentials or with ones NATS does not know',
     async (app) => {
-      const stranger = new TextDecoder().decode(nkeys.createUser().getSeed());
+      const stranger = new TextDecoder().decode(createUser().getSeed());
       const port = String(await freePort());
       const base = {
         ...sut.stack.appEnvironment(app),
@@ -215,7 +217,7 @@ describe('the bus: identities and least privilege, from the contracts', () => {
       ]);
       return outcome !== 'allowed';
     };
-    const jsm = (nc: NatsConnection) => nc.jetstreamManager({ checkAPI: false });
+    const jsm = (nc: NatsConnection) => jetstreamManager(nc, { checkAPI: false });
     // Reading identity's facts is for its consumers, through their own durable consumers only.
     expect(
       await refused('gateway', async (nc) => (await jsm(nc)).streams.getMessage('IDENTITY', { seq: 1 })),
@@ -242,7 +244,7 @@ describe('the bus: identities and least privilege, from the contracts', () => {
   });
 
   it('lets no responder answer into a stream (nats-server discussion #8924)', async () => {
-    const jsm = await observer.jetstreamManager();
+    const jsm = await jetstreamManager(observer);
     const count = async () => (await jsm.streams.info(IdentityEvents.stream.name)).state.messages;
     const before = await count();
     // A request identity serves, whose answer would land in identity's own stream: NATS lets
@@ -264,7 +266,7 @@ describe('the bus: identities and least privilege, from the contracts', () => {
   });
 
   it('acts on no event its publisher did not sign, however it got into the stream', async () => {
-    const jsm = await observer.jetstreamManager();
+    const jsm = await jetstreamManager(observer);
     const count = async () => (await jsm.streams.info(IdentityEvents.stream.name)).state.messages;
     const before = await count();
     // On one account NATS stores the answer to a JetStream API call the gateway may make in
@@ -360,8 +362,7 @@ describe('the bus: identities and least privilege, from the contracts', () => {
     const outcomes = await Promise.all(
       others.map((app, i) =>
         Promise.race([
-          as(app)
-            .jetstream()
+          jetstream(as(app))
             .publish(`$KV.${bucket}.${run}${'0'.repeat(7)}${i}`, forgedKey(`${run}${'0'.repeat(7)}${i}`))
             .then(
               () => 'stored',
@@ -372,12 +373,12 @@ describe('the bus: identities and least privilege, from the contracts', () => {
       ),
     );
     expect(outcomes.every((outcome) => outcome !== 'stored')).toBe(true);
-    const kv = await observer.jetstream().views.kv(bucket, { bindOnly: true });
+    const kv = await new Kvm(observer).open(bucket);
     for (let i = 0; i < others.length; i += 1) expect(await kv.get(`${run}${'0'.repeat(7)}${i}`)).toBeNull();
 
     // Written anyway (by a path around the permissions), unsigned: the gateway ignores it.
     const kid = `${run}${'f'.repeat(8)}`;
-    await observer.jetstream().publish(`$KV.${bucket}.${kid}`, forgedKey(kid));
+    await jetstream(observer).publish(`$KV.${bucket}.${kid}`, forgedKey(kid));
     await eventually(async () =>
       sut.logs.some(
         (l) =>

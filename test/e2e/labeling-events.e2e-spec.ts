@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { connect } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { natsConnectionOptions } from '@app/bus';
 import { readJson, TestBrowser, UserBody } from '../support/http-client';
 import { eventually, startTestStack, TestStack } from '../support/stack';
@@ -358,7 +359,7 @@ describe('labeling events published with the CLI, on the People page', () => {
 
   it('refuses bad input with one line and a failure status, publishing nothing', async () => {
     const nc = await connect(natsConnectionOptions(sut.nats.settingsFor('profiles')));
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const messages = async () => (await jsm.streams.info('LABELING')).state.messages;
     try {
       const before = await messages();

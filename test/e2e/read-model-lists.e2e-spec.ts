@@ -32,7 +32,7 @@ describe('lists at any size, from either replica', () => {
   /** Every page of the People page, in order. */
   async function peopleOf(base: string): Promise<{ count: number; userIds: number[] }> {
     const userIds: number[] = [];
-    let count = 0;
+    let count: number;
     for (let page = 1; ; page++) {
       const res = await fetch(membershipsUrl(base, `page=${page}&page_size=${PAGE}`), { headers });
       expect(res.status).toBe(200);

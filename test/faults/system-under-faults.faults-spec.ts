@@ -103,7 +103,7 @@ describe('the system under faults', () => {
         const started = Date.now();
         const res = await request(base);
         const text = await res.text();
-        let body: Record<string, unknown> | null = null;
+        let body: Record<string, unknown> | null;
         try {
           body = JSON.parse(text) as Record<string, unknown>;
         } catch {

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nkeys } from 'nats';
+import { createUser } from '@nats-io/nkeys';
 import { BUS_APPS, BusApp } from '@app/contracts';
 
 const decoder = new TextDecoder();
 
 /** A fresh NATS user seed (`SU…`), as `nats-credentials` writes them. */
-export const newUserSeed = (): string => decoder.decode(nkeys.createUser().getSeed());
+export const newUserSeed = (): string => decoder.decode(createUser().getSeed());
 
 export interface ConfigTestBus {
   /** NATS_NKEY_SEED and NATS_PUBLIC_KEYS_FILE, valid. */
@@ -26,9 +26,10 @@ export interface ConfigTestBus {
  */
 export function configTestBus(): ConfigTestBus {
   const directory = mkdtempSync(join(tmpdir(), 'config-test-'));
-  const publicKeys = Object.fromEntries(
-    BUS_APPS.map((app) => [app, nkeys.createUser().getPublicKey()]),
-  ) as Record<BusApp, string>;
+  const publicKeys = Object.fromEntries(BUS_APPS.map((app) => [app, createUser().getPublicKey()])) as Record<
+    BusApp,
+    string
+  >;
   const publicKeysFile = join(directory, 'public-keys.json');
   writeFileSync(publicKeysFile, JSON.stringify(publicKeys));
   const invalidPublicKeysFile = join(directory, 'invalid-public-keys.json');

@@ -47,7 +47,7 @@ async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void> {
       return;
     } catch (error) {
       if (Date.now() > deadline)
-        throw new Error(`${url} did not answer within ${timeoutMs} ms: ${String(error)}`);
+        throw new Error(`${url} did not answer within ${timeoutMs} ms: ${String(error)}`, { cause: error });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nkeys } from 'nats';
+import { createUser } from '@nats-io/nkeys';
 import { BusApp, BusContracts } from '@app/contracts';
 import { BusSettings } from '@app/bus';
 import { LocalNats } from '../../scripts/local-nats';
@@ -10,7 +10,7 @@ import { ContainerNats, containersInUse } from './containers';
 export { freePort, waitForPort } from '../../scripts/local-nats';
 
 /** A test-only user that may read and write everything: to watch what crosses the bus. */
-const observer = nkeys.createUser();
+const observer = createUser();
 export const OBSERVER_SEED = new TextDecoder().decode(observer.getSeed());
 
 export interface TestNatsOptions {

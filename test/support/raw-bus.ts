@@ -1,18 +1,39 @@
 import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
 import {
   connect,
   headers as natsHeaders,
-  JSONCodec,
   NatsConnection,
-  NatsError,
   nkeyAuthenticator,
-} from 'nats';
+  PermissionViolationError,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/transport-node';
 import { BusError, natsConnectionOptions } from '@app/bus';
 import { BusApp, Headers, isErrorPayload } from '@app/contracts';
 import { signEvent } from '@app/bus';
 import { OBSERVER_SEED, TestNatsServer } from './nats-server';
 
-const codec = JSONCodec<unknown>();
+const encoder = new TextEncoder();
+
+/** How NATS itself failed a raw request, as a code a test can compare. */
+export class NatsFailure extends Error {
+  constructor(
+    readonly code: 'PERMISSIONS_VIOLATION' | 'NO_RESPONDERS' | 'TIMEOUT' | 'OTHER',
+    cause: unknown,
+  ) {
+    super(`${code}: ${String(cause)}`, { cause });
+  }
+
+  static of(error: unknown): NatsFailure {
+    if (error instanceof TimeoutError) return new NatsFailure('TIMEOUT', error);
+    if (error instanceof RequestError && error.isNoResponders())
+      return new NatsFailure('NO_RESPONDERS', error);
+    const cause = error instanceof RequestError ? error.cause : error;
+    if (cause instanceof PermissionViolationError) return new NatsFailure('PERMISSIONS_VIOLATION', cause);
+    return new NatsFailure('OTHER', error);
+  }
+}
 
 /** A plain NATS connection as `app`, with its own credentials and reply inbox (and so its permissions). */
 export const connectAs = (nats: TestNatsServer, app: BusApp): Promise<NatsConnection> =>
@@ -34,7 +55,7 @@ export class RawBus {
     return new RawBus(await connectAs(nats, app));
   }
 
-  /** The reply; a `{ code, message }` answer as a BusError; a transport failure as NATS raises it. */
+  /** The reply; a `{ code, message }` answer as a BusError; a transport failure as a NatsFailure. */
   async request(
     subject: string,
     data: unknown,
@@ -42,11 +63,15 @@ export class RawBus {
   ): Promise<unknown> {
     const h = natsHeaders();
     if (options.caller !== undefined) h.set(Headers.caller, String(options.caller));
-    const msg = await this.nc.request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), {
-      timeout: options.timeoutMs ?? 5_000,
-      headers: h,
-    });
-    const reply = codec.decode(msg.data) as { response?: unknown; err?: unknown };
+    const msg = await this.nc
+      .request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), {
+        timeout: options.timeoutMs ?? 5_000,
+        headers: h,
+      })
+      .catch((error: unknown) => {
+        throw NatsFailure.of(error);
+      });
+    const reply = msg.json<{ response?: unknown; err?: unknown }>();
     if (reply.err !== undefined && reply.err !== null) {
       if (isErrorPayload(reply.err)) throw BusError.from(reply.err);
       throw new Error(`undecodable error reply from ${subject}: ${JSON.stringify(reply.err)}`);
@@ -54,16 +79,16 @@ export class RawBus {
     return reply.response;
   }
 
-  /** The error a raw request failed with: a BusError (the service's answer) or a NatsError (NATS'). */
+  /** The error a raw request failed with: a BusError (the service's answer) or a NatsFailure (NATS'). */
   async failureOf(
     subject: string,
     data: unknown,
     options: { caller?: number | string; timeoutMs?: number } = {},
-  ): Promise<BusError | NatsError> {
+  ): Promise<BusError | NatsFailure> {
     try {
       await this.request(subject, data, options);
     } catch (error) {
-      if (error instanceof BusError || error instanceof NatsError) return error;
+      if (error instanceof BusError || error instanceof NatsFailure) return error;
       throw error;
     }
     throw new Error(`expected ${subject} to fail`);
@@ -87,7 +112,7 @@ export async function publishUnchecked(
   msgID: string,
 ): Promise<void> {
   const h = natsHeaders();
-  const data = codec.encode(payload);
+  const data = encoder.encode(JSON.stringify(payload));
   signEvent(h, nats.seedOf(app), subject, msgID, data);
-  await nc.jetstream().publish(subject, data, { msgID, headers: h });
+  await jetstream(nc).publish(subject, data, { msgID, headers: h });
 }

@@ -1,4 +1,4 @@
-import { connect, NatsConnection } from 'nats';
+import { connect, NatsConnection } from '@nats-io/transport-node';
 import { KvReplica, natsConnectionOptions } from '@app/bus';
 import { KvBucketContract, KvValueOf } from '@app/contracts';
 import { TestNatsServer } from './nats-server';

@@ -78,7 +78,7 @@ export async function startTestStack(
       .slice(-30)
       .map((l) => `[${l.app}] ${l.line}`)
       .join('\n');
-    throw new Error(`${String(error)}\n${tail}`);
+    throw new Error(`${String(error)}\n${tail}`, { cause: error });
   }
   const dbUrl = (app: AppName) => {
     const url = new URL(testInfra.postgresUrl);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { JSONCodec, NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { BusClient } from '@app/bus';
 import {
@@ -268,9 +269,7 @@ describe('identity publishes the auth-users read model', () => {
     const forged = { ...published, account: { ...published.account, isSuperuser: true } };
     const nc: NatsConnection = await connectAsObserver(nats);
     try {
-      await nc
-        .jetstream()
-        .publish(`$KV.${ReadModels.authUsers.bucket}.${account.id}`, JSONCodec().encode(forged));
+      await jetstream(nc).publish(`$KV.${ReadModels.authUsers.bucket}.${account.id}`, JSON.stringify(forged));
       // A change after it: once that one is applied, the forged value was seen (and refused).
       const later = await register();
       await reader.valueOf(later.account.id);
@@ -290,7 +289,7 @@ describe('identity publishes the auth-users read model', () => {
 
     const nc = await connectAsObserver(nats);
     try {
-      const jsm = await nc.jetstreamManager();
+      const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(`KV_${ReadModels.authUsers.bucket}`);
     } finally {
       await nc.close();

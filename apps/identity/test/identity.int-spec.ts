@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { JSONCodec, NatsConnection } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { BusClient, BusError } from '@app/bus';
 import {
@@ -180,8 +181,7 @@ describe('identity service over NATS with real Postgres', () => {
       const { account } = await register({ allowNewsletters: true, organizationId: 7 });
       const nc: NatsConnection = await connectAsObserver(nats);
       try {
-        const jsm = await nc.jetstreamManager();
-        const codec = JSONCodec<UserRegisteredEvent>();
+        const jsm = await jetstreamManager(nc);
         const deadline = Date.now() + 10_000;
         let event: UserRegisteredEvent | undefined;
         while (!event && Date.now() < deadline) {
@@ -189,8 +189,8 @@ describe('identity service over NATS with real Postgres', () => {
             const message = await jsm.streams.getMessage(IdentityEvents.stream.name, {
               last_by_subj: IdentityEvents.userRegistered.subject,
             });
-            const payload = codec.decode(message.data);
-            if (payload.userId === account.id) event = payload;
+            const payload = message?.json<UserRegisteredEvent>();
+            if (payload?.userId === account.id) event = payload;
           } catch {
             // stream or message not there yet
           }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { JSONCodec, NatsConnection } from 'nats';
+import { jetstream } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { ConfigError } from '@app/config';
@@ -494,11 +495,11 @@ describe('identity: the operator’s account messages', () => {
         remainingActiveMemberships: 0,
         occurredAt: new Date().toISOString(),
       };
-      const data = JSONCodec().encode(payload);
+      const data = JSON.stringify(payload);
       const observer = await connectAsObserver(nats);
       try {
         // Unsigned (what a reply aimed at the stream would look like), then signed by another app.
-        await observer.jetstream().publish(InvitationsEvents.memberRemoved.subject, data, {
+        await jetstream(observer).publish(InvitationsEvents.memberRemoved.subject, data, {
           msgID: `unsigned-${randomBytes(4).toString('hex')}`,
         });
         await publishUnchecked(

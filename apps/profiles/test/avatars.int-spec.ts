@@ -3,7 +3,7 @@ import { Client as MinioClient } from 'minio';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
-import { NatsConnection } from 'nats';
+import { NatsConnection } from '@nats-io/transport-node';
 import { AvatarUploads, ErrorCode, IdentityEvents, ProfilesSubjects } from '@app/contracts';
 import { BusClient, BusError, ensureStream, publishEvent, UploadStore } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infra';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { JSONCodec, NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import {
@@ -158,12 +159,10 @@ describe('profiles publishes the profiles read model', () => {
     const published = await reader.valueOf(1);
     const nc = await connectAsObserver(nats);
     try {
-      await nc
-        .jetstream()
-        .publish(
-          `$KV.${ReadModels.profiles.bucket}.1`,
-          JSONCodec().encode({ ...published, firstName: 'Mallory' }),
-        );
+      await jetstream(nc).publish(
+        `$KV.${ReadModels.profiles.bucket}.1`,
+        JSON.stringify({ ...published, firstName: 'Mallory' }),
+      );
       await ensure(8);
       await reader.valueOf(8);
       expect(reader.get(1)).toEqual(published);
@@ -178,7 +177,7 @@ describe('profiles publishes the profiles read model', () => {
     app = undefined;
     const nc = await connectAsObserver(nats);
     try {
-      await (await nc.jetstreamManager()).streams.delete(`KV_${ReadModels.profiles.bucket}`);
+      await (await jetstreamManager(nc)).streams.delete(`KV_${ReadModels.profiles.bucket}`);
     } finally {
       await nc.close();
     }

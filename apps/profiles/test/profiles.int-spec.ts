@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
-import { NatsConnection } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import {
   ErrorCode,
@@ -358,7 +359,7 @@ describe('profile requests', () => {
     try {
       const durable = IdentityEvents.userDeleted.consumers.profiles!;
       const info = await (
-        await observer.jetstreamManager()
+        await jetstreamManager(observer)
       ).consumers.info(IdentityEvents.stream.name, durable);
       expect({ pending: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({
         pending: 0,

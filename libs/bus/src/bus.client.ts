@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
   connect,
-  ErrorCode as NatsErrorCode,
   headers as natsHeaders,
-  JSONCodec,
   NatsConnection,
-  NatsError,
-} from 'nats';
+  PermissionViolationError,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/transport-node';
 import { ErrorCode, Headers, isErrorPayload, ReplyOf, RequestContract, RequestOf } from '@app/contracts';
 import { currentCorrelationId, newCorrelationId } from '@app/logging';
 import { busRequestDuration } from '@app/metrics';
@@ -35,8 +35,6 @@ interface ReplyPacket {
   response?: unknown;
   err?: unknown;
 }
-
-const codec = JSONCodec<unknown>();
 
 /**
  * The one way to call a service: typed by the contract, with a timeout, the correlation id in
@@ -146,11 +144,11 @@ export class BusClient {
       );
     let reply: ReplyPacket;
     try {
-      const msg = await nc.request(contract.subject, codec.encode(packet), {
+      const msg = await nc.request(contract.subject, JSON.stringify(packet), {
         timeout,
         headers: h,
       });
-      reply = codec.decode(msg.data) as ReplyPacket;
+      reply = msg.json<ReplyPacket>();
     } catch (error) {
       const failure = this.transportError(contract.subject, error);
       observe(failure.code);
@@ -177,16 +175,17 @@ export class BusClient {
   }
 
   private transportError(subject: string, error: unknown): BusError {
-    const code = error instanceof NatsError ? error.code : undefined;
-    this.logger.warn(`Request ${subject} failed: ${code ?? String(error)}`);
-    if (code === NatsErrorCode.NoResponders) {
+    // NATS reports "no responders" and a refused publish as a RequestError with the cause.
+    const cause = error instanceof RequestError ? error.cause : error;
+    this.logger.warn(`Request ${subject} failed: ${String(cause)}`);
+    if (error instanceof RequestError && error.isNoResponders()) {
       return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
     }
-    if (code === NatsErrorCode.PermissionsViolation) {
+    if (cause instanceof PermissionViolationError) {
       this.logger.error(`NATS refused ${subject} to ${this.options.app}: permissions violation`);
       return new BusError(ErrorCode.Internal, 'Internal server error');
     }
-    if (code === NatsErrorCode.Timeout) {
+    if (error instanceof TimeoutError) {
       return new BusError(ErrorCode.Timeout, 'The service did not answer in time, try again shortly');
     }
     return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import { ConnectionOptions, NatsConnection, nkeyAuthenticator } from 'nats';
+import { ConnectionOptions, NatsConnection, nkeyAuthenticator } from '@nats-io/transport-node';
 import { BusApp, inboxPrefix } from '@app/contracts';
 
 /** How one app reaches the bus: as itself (its own nkey), over TLS where a CA is given. */
@@ -39,18 +39,15 @@ export function natsConnectionOptions(settings: BusSettings): ConnectionOptions 
 export function watchForAuthFailure(nc: NatsConnection, settings: BusSettings): void {
   void (async () => {
     for await (const status of nc.status()) {
-      if (status.type === 'error' && isAuthViolation(status.data)) authFailed(settings);
+      if (status.type === 'error' && isAuthViolation(status.error)) authFailed(settings);
     }
   })();
 }
 
-/** NATS' answer to credentials it does not know (an error, or a status event's data). */
+/** NATS' answer to credentials it does not know (an error, or a status event's error). */
 export function isAuthViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'AUTHORIZATION_VIOLATION' ||
-    /Authorization Violation|AUTHORIZATION_VIOLATION/i.test(String(error))
-  );
+  // An AuthorizationError whose message is the server's own words (`Authorization Violation`).
+  return /Authorization Violation/i.test(String(error));
 }
 
 export function authFailed(settings: BusSettings): never {

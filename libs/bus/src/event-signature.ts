@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
-import { MsgHdrs, nkeys } from 'nats';
+import { fromPublic, fromSeed } from '@nats-io/nkeys';
+import { MsgHdrs } from '@nats-io/transport-node';
 import { BusApp } from '@app/contracts';
 
 /** Headers of a signed event: who signed it (an app's public nkey) and the Ed25519 signature. */
@@ -25,7 +26,7 @@ function base32(text: string): Buffer {
 }
 
 // nkeys are Ed25519 keys: signing and checking go through Node's own crypto (native, about a
-// thousand times faster than the pure-JS curve nkeys.js uses), with the keys decoded once.
+// thousand times faster than the pure-JS curve @nats-io/nkeys uses), with the keys decoded once.
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const privateKeys = new Map<string, { key: KeyObject; publicKey: string }>();
@@ -35,7 +36,7 @@ function privateKeyOf(seed: string): { key: KeyObject; publicKey: string } {
   let found = privateKeys.get(seed);
   if (!found) {
     // Checked once (checksum, type), then the raw 32-byte seed after the 2-byte prefix.
-    const publicKey = nkeys.fromSeed(encoder.encode(seed)).getPublicKey();
+    const publicKey = fromSeed(encoder.encode(seed)).getPublicKey();
     const raw = base32(seed).subarray(2, 34);
     found = {
       key: createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, raw]), format: 'der', type: 'pkcs8' }),
@@ -48,9 +49,9 @@ function privateKeyOf(seed: string): { key: KeyObject; publicKey: string } {
 
 function publicKeyOf(publicKey: string): KeyObject | null {
   if (!publicKeys.has(publicKey)) {
-    let key: KeyObject | null = null;
+    let key: KeyObject | null;
     try {
-      nkeys.fromPublic(publicKey);
+      fromPublic(publicKey);
       const raw = base32(publicKey).subarray(1, 33);
       key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, raw]), format: 'der', type: 'spki' });
     } catch {

@@ -2,21 +2,20 @@ import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
   DeliverPolicy,
-  headers as natsHeaders,
-  JSONCodec,
+  jetstream,
+  jetstreamManager,
   JsMsg,
-  NatsConnection,
-  nanos,
   RetentionPolicy,
   StorageType,
-} from 'nats';
+} from '@nats-io/jetstream';
+import { headers as natsHeaders, NatsConnection, nanos } from '@nats-io/transport-node';
 import { EventContract, ParsedPayloadOf, PayloadOf, StreamContract } from '@app/contracts';
 import { acceptCorrelationId, requestScope } from '@app/logging';
 import { watchConsumerLag } from '@app/metrics';
 import { BusSettings } from './connection';
 import { signatureProblem, signEvent } from './event-signature';
 
-const codec = JSONCodec<unknown>();
+const encoder = new TextEncoder();
 
 /**
  * Creates the stream if it does not exist: only its owner may (NATS refuses anyone else). Facts are
@@ -24,7 +23,7 @@ const codec = JSONCodec<unknown>();
  * those were set gets them here.
  */
 export async function ensureStream(nc: NatsConnection, spec: StreamContract): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const existing = await jsm.streams.info(spec.name).catch((error: unknown) => {
     if (error instanceof Error && /stream not found/i.test(error.message)) return null;
     throw error;
@@ -111,7 +110,7 @@ export async function consumeDurably<C extends EventContract>(
       }
       let decoded: unknown;
       try {
-        decoded = codec.decode(msg.data);
+        decoded = msg.json();
       } catch {
         // Not JSON: no retry can make it succeed.
         logger.warn({ subject: msg.subject, seq: msg.seq }, 'Undecodable event skipped');
@@ -140,7 +139,7 @@ export async function consumeDurably<C extends EventContract>(
       try {
         if (!created) {
           if (spec.owner === app) await ensureStream(nc, spec);
-          const jsm = await nc.jetstreamManager();
+          const jsm = await jetstreamManager(nc);
           await jsm.consumers.add(spec.name, {
             durable_name: durableName,
             ack_policy: AckPolicy.Explicit,
@@ -150,7 +149,7 @@ export async function consumeDurably<C extends EventContract>(
           });
           created = true;
         }
-        const consumer = await nc.jetstream().consumers.get(spec.name, durableName);
+        const consumer = await jetstream(nc).consumers.get(spec.name, durableName);
         watchConsumerLag(spec.name, durableName, async () => (await consumer.info()).num_pending);
         const messages = await consumer.consume({ max_messages: 64 });
         current = messages;
@@ -200,9 +199,9 @@ export async function publishEvent<C extends EventContract>(
   }
   const h = natsHeaders();
   if (correlationId) h.set('x-correlation-id', correlationId);
-  const data = codec.encode(payload);
+  const data = encoder.encode(JSON.stringify(payload));
   signEvent(h, publisher.seed, contract.subject, msgID, data);
-  const ack = await nc.jetstream().publish(contract.subject, data, { msgID, headers: h });
+  const ack = await jetstream(nc).publish(contract.subject, data, { msgID, headers: h });
   return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
 }
 

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { headers as natsHeaders, KV, KvEntry, MsgHdrs, NatsConnection } from 'nats';
+import { jetstream } from '@nats-io/jetstream';
+import { KV, KvEntry, Kvm } from '@nats-io/kv';
+import { headers as natsHeaders, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { KvBucketContract, KvValueOf } from '@app/contracts';
 import { BusSettings } from './connection';
 import { signatureProblem, signEvent } from './event-signature';
@@ -7,7 +9,7 @@ import { signatureProblem, signEvent } from './event-signature';
 const encoder = new TextEncoder();
 
 /**
- * The headers of a watched entry. nats.js keeps the JetStream message of a watched entry as `sm`
+ * The headers of a watched entry. @nats-io/kv keeps the JetStream message of a watched entry as `sm`
  * without typing it; an entry without it reads as unsigned, so it is ignored, never trusted.
  */
 const headersOf = (entry: KvEntry): MsgHdrs | undefined =>
@@ -40,7 +42,7 @@ export async function publishReadModel(
     data = encoder.encode(JSON.stringify(checked.data));
   }
   signEvent(h, owner.seed, subject, msgID, data);
-  await nc.jetstream().publish(subject, data, { msgID, headers: h });
+  await jetstream(nc).publish(subject, data, { msgID, headers: h });
 }
 
 export interface ReplicaListener<C extends KvBucketContract> {
@@ -90,26 +92,31 @@ export class KvReplica<C extends KvBucketContract> {
     while (!this.stopped) {
       try {
         const nc = await connection();
-        this.kv ??= await nc.jetstream().views.kv(this.contract.bucket, { bindOnly: true });
+        this.kv ??= await new Kvm(nc).open(this.contract.bucket);
         const seen = new Set<string>();
         let caughtUp = false;
-        const watch = await this.kv.watch({
-          initializedFn: () => {
-            caughtUp = true;
-            // Keys that were there before a restart of the watch and are not any more.
-            for (const key of known) if (!seen.has(key)) this.listener.delete(key);
-            known = seen;
-            if (!this.initialized) {
-              this.initialized = true;
-              resolveReady();
-            }
-          },
-        });
+        const catchUp = () => {
+          caughtUp = true;
+          // Keys that were there before a restart of the watch and are not any more.
+          for (const key of known) if (!seen.has(key)) this.listener.delete(key);
+          known = seen;
+          if (!this.initialized) {
+            this.initialized = true;
+            resolveReady();
+          }
+        };
+        // The watch delivers the last value of every key, then each change. It has caught up at
+        // the entry after which nothing is pending, or at once when the bucket held nothing.
+        const empty = (await this.kv.status()).values === 0;
+        const watch = await this.kv.watch();
+        if (empty) catchUp();
         for await (const entry of watch) {
           if (this.stopped) break;
           this.apply(entry);
-          if (!caughtUp) seen.add(entry.key);
-          else if (entry.operation === 'PUT') known.add(entry.key);
+          if (!caughtUp) {
+            seen.add(entry.key);
+            if (entry.delta === 0) catchUp();
+          } else if (entry.operation === 'PUT') known.add(entry.key);
           else known.delete(entry.key);
         }
       } catch (error) {

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NatsContext, ServerNats } from '@nestjs/microservices';
-import { Msg, Subscription } from 'nats';
+import { Msg, Subscription } from '@nats-io/transport-node';
 import { BusApp, inboxPrefix, requestContractOf } from '@app/contracts';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import { acceptCorrelationId, createLogger, redactQuery } from '@app/logging';
@@ -185,7 +185,8 @@ export class ContractNatsServer extends ServerNats {
       this.inFlight++;
       const started = performance.now();
       try {
-        return await this.handleMessage(channel, message);
+        // As Nest's own handler does: a message that cannot be handled is logged, not thrown at NATS.
+        return await this.handleMessage(channel, message).catch((error: unknown) => this.logger.error(error));
       } finally {
         busRequestDuration.observe(
           { subject: channel, side: 'server', outcome: 'handled' },

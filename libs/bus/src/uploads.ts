@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { NatsConnection, nanos, ObjectStore, StorageType } from 'nats';
+import { ObjectStore, Objm, StorageType } from '@nats-io/obj';
+import { NatsConnection, nanos } from '@nats-io/transport-node';
 
 export interface UploadBucket {
   bucket: string;
@@ -41,7 +42,7 @@ export class UploadStore {
   private open(): Promise<ObjectStore> {
     this.store ??= this.connection()
       .then((nc) =>
-        nc.jetstream().views.os(this.spec.bucket, {
+        new Objm(nc).create(this.spec.bucket, {
           ttl: nanos(this.spec.ttlSeconds * 1000),
           storage: StorageType.File,
         }),

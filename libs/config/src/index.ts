@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { nkeys } from 'nats';
+import { fromSeed } from '@nats-io/nkeys';
 import { z } from 'zod';
 
 export { z };
@@ -135,7 +135,7 @@ export const secret = (name: string) =>
 function isUserSeed(seed: string): boolean {
   if (!/^SU[A-Z2-7]{56}$/.test(seed)) return false;
   try {
-    return nkeys.fromSeed(new TextEncoder().encode(seed)).getPublicKey().startsWith('U');
+    return fromSeed(new TextEncoder().encode(seed)).getPublicKey().startsWith('U');
   } catch {
     return false;
   }

@@ -83,10 +83,9 @@ export function natsPermissions(app: BusApp, contracts: BusContracts = BUS_CONTR
     publish.add(`${API}.STREAM.PURGE.${name}`);
     publish.add(`${API}.STREAM.MSG.GET.${name}`);
     if (reader) {
-      // `get` reads the chunks with an ordered consumer (finding the stream by its subject first)
-      // and answers its flow control.
-      publish.add(`${API}.STREAM.NAMES`);
-      publish.add(`${API}.CONSUMER.CREATE.${name}`);
+      // `get` reads an object's chunks with an ordered consumer filtered on them (named in the
+      // subject), and answers its flow control.
+      publish.add(`${API}.CONSUMER.CREATE.${name}.*.$O.${store.bucket}.C.>`);
       publish.add(`$JS.FC.${name}.>`);
     }
   }

@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Kvm } from '@nats-io/kv';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Column, CreateDateColumn, DataSource, Entity, EntityManager, PrimaryGeneratedColumn } from 'typeorm';
 import { eventContractOf, EventContract, KvBucketContract, PayloadOf, StreamContract } from '@app/contracts';
 import { BusClient, ensureStream, publishEvent, publishReadModel } from '@app/bus';
-import { NatsConnection } from 'nats';
 import { currentCorrelationId } from '@app/logging';
 import { watchOutboxLag } from '@app/metrics';
 
@@ -230,7 +231,7 @@ export class OutboxRelay implements OnApplicationShutdown {
   private async openBucket(nc: NatsConnection, projection: Projection): Promise<void> {
     const { bucket } = projection.contract;
     if (this.bucketsReady.has(bucket)) return;
-    const kv = await nc.jetstream().views.kv(bucket, { history: 1 });
+    const kv = await new Kvm(nc).create(bucket, { history: 1 });
     const status = await kv.status();
     if (status.values === 0) {
       this.logger.log(`Read model ${bucket} is new: publishing every key`);

@@ -1,5 +1,5 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AuthGuard, IAuthModuleOptions } from '@nestjs/passport';
+import { AuthGuard, AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { PrincipalDto } from '@app/contracts';
 import { ActivityRecorder } from '../activity/activity-recorder';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -36,7 +36,7 @@ export class ApiAuthGuard extends AuthGuard([...API_STRATEGIES]) {
     return true;
   }
 
-  override getAuthenticateOptions(): IAuthModuleOptions {
+  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
     return { session: false, property: 'principal' };
   }
 

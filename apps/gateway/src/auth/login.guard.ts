@@ -1,5 +1,5 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AuthGuard, IAuthModuleOptions } from '@nestjs/passport';
+import { AuthGuard, AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { Request } from 'express';
 import { ErrorCode, LOGIN_FAILED_MESSAGE, SessionDto } from '@app/contracts';
 import { BusError } from '@app/bus';
@@ -36,7 +36,7 @@ export class LoginGuard extends AuthGuard('local') {
     return true;
   }
 
-  override getAuthenticateOptions(): IAuthModuleOptions {
+  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
     return { session: false, property: 'loginOutcome' };
   }
 

@@ -18,7 +18,7 @@ export function allowedMethods(req: Request): string[] {
   const methods = new Set<string>();
   for (const layer of router?.stack ?? []) {
     if (!layer.route) continue;
-    let matches = false;
+    let matches: boolean;
     try {
       matches = layer.match(req.path);
     } catch {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KV, KvEntry, StorageType } from 'nats';
+import { jetstream, StorageType } from '@nats-io/jetstream';
+import { KV, KvEntry, Kvm } from '@nats-io/kv';
 import { clientGroup, ThrottleCounters } from '@app/contracts';
 import { BusClient } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -139,7 +140,7 @@ export class EdgeThrottle {
     this.kv ??= this.bus
       .nats()
       .then((nc) =>
-        nc.jetstream({ timeout: THROTTLE_TIMEOUT_MS }).views.kv(ThrottleCounters.bucket, {
+        new Kvm(jetstream(nc, { timeout: THROTTLE_TIMEOUT_MS })).create(ThrottleCounters.bucket, {
           history: 1,
           ttl: ThrottleCounters.maxAgeSeconds * 1000,
           storage: StorageType.Memory,

@@ -1,4 +1,4 @@
-import { NatsConnection } from 'nats';
+import { NatsConnection } from '@nats-io/transport-node';
 import { IdentityEvents, InvitationsSubjects, UserDeletedEvent, UserRegisteredEvent } from '@app/contracts';
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';

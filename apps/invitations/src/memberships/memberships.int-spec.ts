@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NatsConnection } from 'nats';
+import { NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, IdentityEvents, InvitationsSubjects } from '@app/contracts';
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';

@@ -1,4 +1,5 @@
-import { JSONCodec, JsMsg, NatsConnection, Subscription } from 'nats';
+import { jetstream, JsMsg } from '@nats-io/jetstream';
+import { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   ErrorCode,
   IdentitySubjects,
@@ -96,7 +97,7 @@ describe('removing a member over the bus', () => {
     await remove(MEMBER);
 
     const event = await eventually(async () => {
-      const consumer = await subscriber.jetstream().consumers.get(InvitationsEvents.stream.name);
+      const consumer = await jetstream(subscriber).consumers.get(InvitationsEvents.stream.name);
       const message: JsMsg | null = await consumer.next({ expires: 1_000 });
       return message ? { subject: message.subject, payload: message.json<MemberRemovedEvent>() } : undefined;
     });
@@ -225,14 +226,13 @@ describe('removing a member over the bus', () => {
 
     /** Stands in for identity: records each deactivation it is asked for, and answers it. */
     async function identityAnswering(): Promise<unknown[]> {
-      const codec = JSONCodec<{ id?: string; data?: unknown }>();
       const asked: unknown[] = [];
       identity = await connectAs(nats, 'identity');
       responder = identity.subscribe(IdentitySubjects.deactivateRemovedMember.subject, {
         callback: (_error, message) => {
-          const packet = codec.decode(message.data);
+          const packet = message.json<{ id?: string; data?: unknown }>();
           asked.push(packet.data);
-          message.respond(JSONCodec().encode({ id: packet.id, response: {}, isDisposed: true }));
+          message.respond(JSON.stringify({ id: packet.id, response: {}, isDisposed: true }));
         },
       });
       await identity.flush();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { JSONCodec, NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { BusClient, ensureStream, publishEvent } from '@app/bus';
 import { IdentityEvents, InvitationsSubjects, ReadModels } from '@app/contracts';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/infra';
@@ -195,9 +196,9 @@ describe('invitations publishes the user-memberships read model', () => {
     const published = await reader.valueOf(MEMBER);
     const nc = await connectAsObserver(nats);
     try {
-      await nc.jetstream().publish(
+      await jetstream(nc).publish(
         `$KV.${ReadModels.userMemberships.bucket}.${MEMBER}`,
-        JSONCodec().encode({
+        JSON.stringify({
           ...published,
           activeOrganization: { id: 999, title: 'Forged', ownerEmail: 'x@example.com' },
         }),
@@ -216,7 +217,7 @@ describe('invitations publishes the user-memberships read model', () => {
     service = undefined;
     const nc = await connectAsObserver(nats);
     try {
-      await (await nc.jetstreamManager()).streams.delete(`KV_${ReadModels.userMemberships.bucket}`);
+      await (await jetstreamManager(nc)).streams.delete(`KV_${ReadModels.userMemberships.bucket}`);
     } finally {
       await nc.close();
     }

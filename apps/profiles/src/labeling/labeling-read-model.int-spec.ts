@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { JSONCodec, NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import {
   AnnotationCreatedEvent,
@@ -125,7 +126,7 @@ async function stopService(): Promise<void> {
  * gets there, and the test times out.
  */
 async function settled(timeoutMs = 15_000): Promise<void> {
-  const jsm = await owner.jetstreamManager();
+  const jsm = await jetstreamManager(owner);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const infos = await Promise.all(
@@ -413,30 +414,25 @@ describe('handling labeling events', () => {
 
   it('skips malformed events instead of retrying them forever', async () => {
     const project = projectCreated();
-    await nc
-      .jetstream()
-      .publish(
-        LabelingEvents.projectCreated.subject,
-        JSONCodec().encode({ ...project, projectId: 'seven' }),
-        { msgID: randomUUID() },
-      );
-    await nc
-      .jetstream()
-      .publish(
-        LabelingEvents.projectCreated.subject,
-        JSONCodec().encode({ ...project, occurredAt: 'yesterday' }),
-        { msgID: randomUUID() },
-      );
-    await nc
-      .jetstream()
-      .publish(
-        LabelingEvents.projectCreated.subject,
-        JSONCodec().encode({ ...project, eventId: undefined }),
-        { msgID: randomUUID() },
-      );
-    await nc
-      .jetstream()
-      .publish(LabelingEvents.annotationCreated.subject, new TextEncoder().encode('not json {'));
+    await jetstream(nc).publish(
+      LabelingEvents.projectCreated.subject,
+      JSON.stringify({ ...project, projectId: 'seven' }),
+      { msgID: randomUUID() },
+    );
+    await jetstream(nc).publish(
+      LabelingEvents.projectCreated.subject,
+      JSON.stringify({ ...project, occurredAt: 'yesterday' }),
+      { msgID: randomUUID() },
+    );
+    await jetstream(nc).publish(
+      LabelingEvents.projectCreated.subject,
+      JSON.stringify({ ...project, eventId: undefined }),
+      { msgID: randomUUID() },
+    );
+    await jetstream(nc).publish(
+      LabelingEvents.annotationCreated.subject,
+      new TextEncoder().encode('not json {'),
+    );
     await settled();
     expect((await contributionsOf(project.createdBy)).created).toEqual([]);
 
