@@ -71,7 +71,11 @@ describe('the system under faults', () => {
   /** Restarts a replica and says how long it took to be ready again. */
   const restart = async (app: AppName, replica: number): Promise<number> => {
     const started = Date.now();
-    await stack.startApp(app, 60_000, replica);
+    await stack.startApp(app, 60_000, replica).catch((error: unknown) => {
+      // What the app itself said meanwhile, so that a replica that never got ready explains itself.
+      const said = logs.filter((l) => l.startsWith(`[${app}]`) && /"level":(40|50|60)/.test(l)).slice(-20);
+      throw new Error(`${String(error)}\n${said.join('\n')}`);
+    });
     return Date.now() - started;
   };
 
