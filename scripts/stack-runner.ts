@@ -139,12 +139,17 @@ export function localStackOptions(
 }
 
 /**
- * How each app's Node.js is started (as in deploy/Dockerfile): the services keep V8's young
- * generation small, about 40 MB less resident memory each; the gateway, which allocates per
- * request at a high rate, keeps the default.
+ * How each app's Node.js is started (as in deploy/Dockerfile): V8's young generation is kept
+ * small — 2 MB semi-spaces for the services, 4 MB for the gateway, which allocates per request at a
+ * high rate — instead of 16 MB, about 30 MB less resident memory each.
  */
-export const nodeFlags = (app: AppName): string[] =>
-  app === 'gateway' ? ['--enable-source-maps'] : ['--enable-source-maps', '--max-semi-space-size=2'];
+export const nodeFlags = (app: AppName): string[] => [
+  '--enable-source-maps',
+  app === 'gateway' ? '--max-semi-space-size=4' : '--max-semi-space-size=2',
+];
+
+/** glibc's malloc: two arenas instead of eight per core, a few MB less resident memory per app. */
+export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
 
 function databaseUrl(options: StackOptions, app: AppName): string {
   const url = new URL(options.postgresUrl);
@@ -314,7 +319,7 @@ export class Stack {
     if (this.children.has(name)) return;
     const entry = resolve(this.options.root, 'dist', 'apps', app, 'src', 'main.js');
     const child = spawn(process.execPath, [...nodeFlags(app), entry], {
-      env: this.appEnvironment(app, replica),
+      env: { ...MALLOC_ENV, ...this.appEnvironment(app, replica) },
       stdio:
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
