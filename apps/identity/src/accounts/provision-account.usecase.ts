@@ -66,7 +66,8 @@ export class ProvisionAccountUseCase {
     const existing = await this.accounts.findByEmail(email.value);
     if (existing) return { account: toAccountDto(existing), created: false };
     if (input.token !== undefined && (await this.tokens.findOwnerByDigest(this.cipher.digest(input.token)))) {
-      throw tokenTaken();
+      // Taken by the account another replica has just made from the same settings, or by someone else.
+      return this.madeMeanwhile(email.value, tokenTaken());
     }
     const passwordHash = await this.hasher.hash(input.password);
 
@@ -97,12 +98,21 @@ export class ProvisionAccountUseCase {
       this.relay.kick();
       return { account: toAccountDto(account), created: true };
     } catch (error) {
-      if (isUniqueViolation(error, API_TOKEN_DIGEST_UNIQUE)) throw tokenTaken();
+      if (isUniqueViolation(error, API_TOKEN_DIGEST_UNIQUE))
+        return this.madeMeanwhile(email.value, tokenTaken());
       if (!isUniqueViolation(error, ACCOUNT_EMAIL_UNIQUE)) throw error;
-      // Another replica (or a signup) created it first: theirs stands, as an existing account would.
-      const winner = await this.accounts.findByEmail(email.value);
-      if (!winner) throw error;
-      return { account: toAccountDto(winner), created: false };
+      return this.madeMeanwhile(email.value, error);
     }
+  }
+
+  /**
+   * Another replica (or a signup) created the account first — replicas starting together race on
+   * the same settings, and the loser may trip over the token's or the email's uniqueness: theirs
+   * stands, as an existing account would. Otherwise `failure` is the answer.
+   */
+  private async madeMeanwhile(email: string, failure: unknown): Promise<ProvisionAccountReply> {
+    const winner = await this.accounts.findByEmail(email);
+    if (!winner) throw failure;
+    return { account: toAccountDto(winner), created: false };
   }
 }
