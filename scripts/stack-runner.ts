@@ -324,6 +324,13 @@ export class Stack {
         this.options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     });
     const output = this.options.output;
+    // The last lines the app wrote to stderr, for the message when it stops before it is ready.
+    const lastErrors: string[] = [];
+    if (child.stderr) {
+      createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+        if (lastErrors.push(line) > 5) lastErrors.shift();
+      });
+    }
     if (output !== 'inherit') {
       const label = (this.options.gatewayReplicas ?? 1) > 1 && app === 'gateway' ? name : app;
       const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -347,9 +354,18 @@ export class Stack {
       }
     });
     await waitReady(healthUrl(this.options, app, replica), timeoutMs, () => child.exitCode !== null).catch(
-      (error: unknown) => {
-        const how = child.exitCode !== null ? ` (exit code ${child.exitCode})` : '';
-        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}${how}`);
+      async (error: unknown) => {
+        const exited = child.exitCode !== null;
+        // Its last words may still be in the pipe.
+        if (exited && child.stderr && !child.stderr.readableEnded) {
+          await new Promise<void>((done) => {
+            setTimeout(done, 500).unref();
+            child.stderr?.once('end', () => done());
+          });
+        }
+        const how = exited ? ` (exit code ${child.exitCode})` : '';
+        const said = exited && lastErrors.length ? `; its last errors: ${lastErrors.join(' | ')}` : '';
+        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}${how}${said}`);
       },
     );
     life.readyAt = Date.now();

@@ -575,7 +575,8 @@ describe('the stack runner supervising its apps', () => {
     });
     try {
       await expect(stack.start(['identity'])).rejects.toThrow(
-        /identity#0: exited before it was ready.*exit code 1/,
+        // The error itself says why: the app's last words on stderr.
+        /identity#0: exited before it was ready.*exit code 1.*its last errors: .*BCRYPT_COST/,
       );
       expect(lines.join('\n')).toMatch(/\[identity\].*BCRYPT_COST/);
     } finally {
