@@ -7,6 +7,7 @@ import { LoginGuard, LoginRequest } from '../auth/login.guard';
 import { csrfFailure, ensureCsrfCookie } from '../auth/csrf';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
+import { checked, field } from './form-fields';
 import { loginPage, logoutPage, messagePage, signupPage } from './pages';
 import { safeNext } from './safe-next';
 import { SignupUseCase } from './signup.usecase';
@@ -14,17 +15,6 @@ import { StaticAssets } from './static-assets';
 import { sendPage, WebSession } from './web-session';
 import { GatewayReadModel } from '../read-model/gateway-read-model';
 import { EdgeThrottle } from '../throttle/edge-throttle';
-
-type Form = Record<string, unknown>;
-
-const field = (body: unknown, name: string): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
-const checked = (body: unknown, name: string): boolean => {
-  const value = field(body, name).toLowerCase();
-  return value === 'on' || value === 'true' || value === '1';
-};
 
 /** Query parameters carried from a page to its form action (`token`, `next`). */
 function actionWith(path: string, query: Record<string, unknown>): string {

@@ -5,9 +5,7 @@ import { Strategy } from 'passport-local';
 import { IdentitySubjects, SessionDto } from '@app/contracts';
 import { BusClient } from '@app/bus';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
-
-const formField = (req: Request, name: string): unknown =>
-  (req.body as Record<string, unknown> | undefined)?.[name];
+import { checked, field } from '../../web/form-fields';
 
 /**
  * The log-in form (`email`, `password`, `persist_session`): identity checks the password, over
@@ -25,14 +23,13 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   async validate(req: Request, email: string, password: string): Promise<SessionDto | null> {
     // passport-local also reads the query string; a password is taken from the form only.
-    if (formField(req, 'email') !== email || formField(req, 'password') !== password) return null;
-    const persist = formField(req, 'persist_session');
+    if (field(req.body, 'email') !== email || field(req.body, 'password') !== password) return null;
     const { session } = await this.bus.request(
       IdentitySubjects.login,
       {
         email,
         password,
-        persistent: typeof persist === 'string' && ['on', 'true', '1'].includes(persist.toLowerCase()),
+        persistent: checked(req.body, 'persist_session'),
         clientIp: req.ip,
       },
       { timeoutMs: this.config.passwordRequestTimeoutMs },
