@@ -326,11 +326,6 @@ export class Stack {
     const output = this.options.output;
     // The last lines the app wrote to stderr, for the message when it stops before it is ready.
     const lastErrors: string[] = [];
-    if (child.stderr) {
-      createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
-        if (lastErrors.push(line) > 5) lastErrors.shift();
-      });
-    }
     if (output !== 'inherit') {
       const label = (this.options.gatewayReplicas ?? 1) > 1 && app === 'gateway' ? name : app;
       const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -339,8 +334,11 @@ export class Stack {
           ? (line: string) => process.stdout.write(`${readableLogLine(label, line, colour)}\n`)
           : (line: string) => output(app, line);
       for (const stream of [child.stdout, child.stderr]) {
-        if (stream)
-          createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line && sink(line));
+        if (!stream) continue;
+        createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+          if (stream === child.stderr && lastErrors.push(line) > 5) lastErrors.shift();
+          if (line) sink(line);
+        });
       }
     }
     this.children.set(name, child);
