@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import {
-  connect,
-  headers as natsHeaders,
-  NatsConnection,
-  nkeyAuthenticator,
-  PermissionViolationError,
-  RequestError,
-  TimeoutError,
-} from '@nats-io/transport-node';
-import { BusError, natsConnectionOptions } from '@app/bus';
+import { connect, headers as natsHeaders, NatsConnection, nkeyAuthenticator } from '@nats-io/transport-node';
+import { BusError, natsConnectionOptions, natsRequestFailure } from '@app/bus';
 import { BusApp, Headers, isErrorPayload } from '@app/contracts';
 import { signEvent } from '@app/bus';
 import { OBSERVER_SEED, TestNatsServer } from './nats-server';
@@ -25,13 +17,16 @@ export class NatsFailure extends Error {
     super(`${code}: ${String(cause)}`, { cause });
   }
 
+  /** Classified as the bus client classifies it (`natsRequestFailure`). */
   static of(error: unknown): NatsFailure {
-    if (error instanceof TimeoutError) return new NatsFailure('TIMEOUT', error);
-    if (error instanceof RequestError && error.isNoResponders())
-      return new NatsFailure('NO_RESPONDERS', error);
-    const cause = error instanceof RequestError ? error.cause : error;
-    if (cause instanceof PermissionViolationError) return new NatsFailure('PERMISSIONS_VIOLATION', cause);
-    return new NatsFailure('OTHER', error);
+    const { kind, cause } = natsRequestFailure(error);
+    const codes = {
+      'no-responders': 'NO_RESPONDERS',
+      permissions: 'PERMISSIONS_VIOLATION',
+      timeout: 'TIMEOUT',
+      other: 'OTHER',
+    } as const;
+    return new NatsFailure(codes[kind], kind === 'permissions' ? cause : error);
   }
 }
 

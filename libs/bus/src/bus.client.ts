@@ -36,6 +36,21 @@ interface ReplyPacket {
   err?: unknown;
 }
 
+/** How NATS itself failed a request, and what it said. */
+export interface NatsRequestFailure {
+  kind: 'no-responders' | 'permissions' | 'timeout' | 'other';
+  cause: unknown;
+}
+
+/** NATS reports "no responders" and a refused publish as a RequestError carrying the cause. */
+export function natsRequestFailure(error: unknown): NatsRequestFailure {
+  const cause = error instanceof RequestError ? error.cause : error;
+  if (error instanceof RequestError && error.isNoResponders()) return { kind: 'no-responders', cause };
+  if (cause instanceof PermissionViolationError) return { kind: 'permissions', cause };
+  if (error instanceof TimeoutError) return { kind: 'timeout', cause };
+  return { kind: 'other', cause };
+}
+
 /**
  * The one way to call a service: typed by the contract, with a timeout, the correlation id in
  * the headers, and `{ code, message }` replies turned into BusError. Speaks the wire format of
@@ -175,20 +190,18 @@ export class BusClient {
   }
 
   private transportError(subject: string, error: unknown): BusError {
-    // NATS reports "no responders" and a refused publish as a RequestError with the cause.
-    const cause = error instanceof RequestError ? error.cause : error;
-    this.logger.warn(`Request ${subject} failed: ${String(cause)}`);
-    if (error instanceof RequestError && error.isNoResponders()) {
-      return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
+    const failure = natsRequestFailure(error);
+    this.logger.warn(`Request ${subject} failed: ${String(failure.cause)}`);
+    switch (failure.kind) {
+      case 'permissions':
+        this.logger.error(`NATS refused ${subject} to ${this.options.app}: permissions violation`);
+        return new BusError(ErrorCode.Internal, 'Internal server error');
+      case 'timeout':
+        return new BusError(ErrorCode.Timeout, 'The service did not answer in time, try again shortly');
+      default:
+        // No responders, or the connection failed.
+        return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
     }
-    if (cause instanceof PermissionViolationError) {
-      this.logger.error(`NATS refused ${subject} to ${this.options.app}: permissions violation`);
-      return new BusError(ErrorCode.Internal, 'Internal server error');
-    }
-    if (error instanceof TimeoutError) {
-      return new BusError(ErrorCode.Timeout, 'The service did not answer in time, try again shortly');
-    }
-    return new BusError(ErrorCode.Unavailable, 'Service temporarily unavailable, try again shortly');
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {
